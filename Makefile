@@ -1,0 +1,59 @@
+# Fælleskurv: `make run` (demo on SQLite) and `make test` (PostgreSQL + Redis).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint install install-dev migrate seed messages compose-check clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Reinstall only when a requirements file changed.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py rebuild_index --noinput -v 0
+	@echo
+	@echo "Fælleskurv runs on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
+	@echo
+	$(BIN)/honcho -f Procfile.dev start
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+# Recompile translations after editing a .po file (needs gettext's msgfmt).
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Validates docker-compose.yml (needs no Docker engine); uses .env.example when there is no .env.
+compose-check:
+	@if [ -f .env ]; then docker-compose config -q; \
+	else cp .env.example .env; docker-compose config -q; rc=$$?; rm -f .env; exit $$rc; fi
+	@echo "docker-compose.yml is valid"
+
+clean:
+	rm -rf var

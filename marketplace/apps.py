@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class MarketplaceConfig(AppConfig):
+    name = "marketplace"
+    verbose_name = "Fælleskurv"
+
+    def ready(self):
+        from pathlib import Path
+
+        from django.conf import settings
+
+        # The filesystem broker (no REDIS_URL) needs its folders before the
+        # first message is sent from the web process or the worker.
+        if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):
+            for key in ("data_folder_in", "processed_folder", "control_folder"):
+                Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[key]).mkdir(parents=True, exist_ok=True)
+            Path(settings.CELERY_DATA_DIR / "results").mkdir(parents=True, exist_ok=True)

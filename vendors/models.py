@@ -1,0 +1,150 @@
+"""Social enterprises (vendors) and their share of each order.
+
+A vendor is an Oscar Partner; VendorProfile holds what Oscar does not know
+about it. VendorOrder is one order's part for one vendor, created by the
+Celery split.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VendorProfile(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    partner = models.OneToOneField(
+        "partner.Partner", on_delete=models.CASCADE, related_name="vendor_profile"
+    )
+    slug = models.SlugField(_("slug"), max_length=128, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    cvr = models.CharField(_("CVR number"), max_length=8, help_text=_("8 digits"))
+    is_rsov = models.BooleanField(_("registered social enterprise (RSØV)"), default=False)
+    rsov_reference = models.CharField(_("RSØV registration reference"), max_length=64, blank=True)
+    mission = models.TextField(_("social mission"), blank=True)
+    impact_text = models.TextField(_("impact"), blank=True)
+    employees_flex_jobs = models.PositiveIntegerField(
+        _("employees in flex jobs"), null=True, blank=True
+    )
+    employees_total = models.PositiveIntegerField(_("employees in total"), null=True, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="vendors/logos/", blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    street = models.CharField(_("street"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=128, blank=True)
+    dropoff_notes = models.TextField(_("delivery/drop-off notes for the hub"), blank=True)
+    is_hub = models.BooleanField(
+        _("packing hub"), default=False, help_text=_("Assembles and ships the joint baskets.")
+    )
+    commission_rate = models.DecimalField(
+        _("commission rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Share of the vendor's sales kept by the platform; empty = platform default."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPLIED
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    stripe_account_id = models.CharField(_("Stripe connected account"), max_length=64, blank=True)
+    stripe_account_ready = models.BooleanField(_("Stripe account can receive payouts"), default=False)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="vendor_applications",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vendor profile")
+        verbose_name_plural = _("vendor profiles")
+        ordering = ["legal_name"]
+
+    def __str__(self):
+        return self.partner.name
+
+    @property
+    def effective_commission_rate(self) -> Decimal:
+        if self.commission_rate is not None:
+            return self.commission_rate
+        return settings.MARKETPLACE_COMMISSION_RATE
+
+
+class VendorOrder(models.Model):
+    """One order's part for one vendor: what to deliver and what it is paid."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        PACKED = "packed", _("Packed")
+        DELIVERED = "delivered", _("Delivered to hub / shipped")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class PayoutState(models.TextChoices):
+        PENDING = "pending", _("Waiting for payment")
+        HELD = "held", _("Held: vendor's Stripe account not ready")
+        SENT = "sent", _("Sent")
+        REVERSED = "reversed", _("Reversed")
+        NOT_APPLICABLE = "n/a", _("Nothing to pay")
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="vendor_orders")
+    partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="vendor_orders")
+    lines = models.ManyToManyField("order.Line", related_name="vendor_orders")
+    subtotal_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    subtotal_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
+    commission = models.DecimalField(max_digits=12, decimal_places=2)
+    payout_amount = models.DecimalField(max_digits=12, decimal_places=2)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    deliver_by = models.DateField(null=True, blank=True)
+    payout_state = models.CharField(
+        max_length=16, choices=PayoutState.choices, default=PayoutState.PENDING
+    )
+    stripe_transfer_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("vendor order")
+        verbose_name_plural = _("vendor orders")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "partner"], name="one_vendor_order_per_vendor")
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.order.number} / {self.partner.name}"
+
+
+class OrderSplitState(models.Model):
+    """Records that an order was placed and whether Celery has split it yet.
+
+    Written in the order's own transaction, so an order placed while the
+    broker is down is still found and split by the periodic sweep.
+    """
+
+    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="split_state")
+    split_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["split_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.order_id}: {'split' if self.split_at else 'pending'}"
