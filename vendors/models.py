@@ -148,3 +148,35 @@ class OrderSplitState(models.Model):
 
     def __str__(self):
         return f"{self.order_id}: {'split' if self.split_at else 'pending'}"
+
+
+class ProductImport(models.Model):
+    """A vendor's uploaded product file, kept between preview and confirmation.
+
+    The parsed rows are stored so the confirmation saves exactly what the
+    vendor saw in the preview, without uploading the file again.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        DONE = "done", _("Saved")
+
+    partner = models.ForeignKey("partner.Partner", on_delete=models.CASCADE, related_name="product_imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows"), default=list)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PREVIEW)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("product import")
+        verbose_name_plural = _("product imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.partner_id}: {self.filename}"
