@@ -141,6 +141,9 @@ class OrderSplitState(models.Model):
     split_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # Set when the order is paid (card charge in, or invoice marked paid): the
+    # split releases payouts itself if this came first.
+    payouts_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
