@@ -127,3 +127,25 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     yield settings.MEDIA_ROOT
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def stripe_double(settings):
+    """The local Stripe double (stripe_double/) on a free port, with settings pointing at it.
+
+    The returned StripeDouble exposes `requests` (every API call with its params and
+    idempotency key), `objects` (by kind: "transfer", "refund", "account", ...),
+    `events`, `deliveries`, `account_complete(id)` and `signed(event)`. Set
+    `stripe_double.webhook_url` (e.g. to live_server.url + "/payments/stripe/webhook/")
+    to have events delivered as signed webhooks.
+    """
+    from stripe_double import StripeDouble
+
+    double = StripeDouble(webhook_secret="whsec_test_double").start()
+    settings.STRIPE_API_BASE = double.url
+    settings.STRIPE_SECRET_KEY = "sk_test_double"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_double"
+    settings.STRIPE_WEBHOOK_SECRET = double.webhook_secret
+    yield double
+    double.wait_for_webhooks(5)
+    double.stop()
