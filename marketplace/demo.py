@@ -325,12 +325,28 @@ def vendor_email(code: str) -> str:
     return f"{code}@faelleskurv.example"
 
 
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
+)
+
+
+def _font(size: int):
+    """A TrueType font with Danish letters when the system has one; Pillow's own otherwise."""
+    for path in FONT_PATHS:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
 def _product_image(*, title: str, colour: str) -> bytes:
     """A plain coloured card with the product's title: enough to recognise it."""
     image = Image.new("RGB", (600, 600), colour)
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((40, 40, 560, 560), radius=36, outline="white", width=6)
-    font = ImageFont.load_default(size=44)
+    font = _font(44)
     lines = textwrap.wrap(title, width=18)
     y = 300 - 28 * len(lines)
     for line in lines:
