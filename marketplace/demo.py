@@ -483,6 +483,7 @@ def seed_users() -> list[tuple[str, str, str]]:
         ("Staff (dashboard and admin)", STAFF_EMAIL, DEMO_PASSWORD),
         ("Public customer", CUSTOMER_EMAIL, DEMO_PASSWORD),
         ("Municipal buyer", MUNICIPAL_EMAIL, DEMO_PASSWORD),
+        ("Municipal approver", "godkender@eksempel-kommune.example", DEMO_PASSWORD),
     ]
     logins += [(f"Vendor: {v.name}", vendor_email(v.code), DEMO_PASSWORD) for v in VENDORS]
     return logins
@@ -493,6 +494,8 @@ def seed_users() -> list[tuple[str, str, str]]:
 SEED_STEPS = [
     "marketplace.demo.seed_base",
     "marketplace.demo.seed_vendors",
+    "baskets.demo.seed_gift_baskets",
+    "procurement.demo.seed_procurement",
 ]
 
 
