@@ -15,6 +15,9 @@ urlpatterns = [
 
 # Shop pages carry the language in the URL: /da/... and /en/...
 urlpatterns += i18n_patterns(
+    # Vendor onboarding and a vendor's own pages in the dashboard; the vendor directory.
+    path("dashboard/vendors/", include("vendors.dashboard_urls")),
+    path("vendors/", include("vendors.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 )
 

@@ -53,8 +53,9 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    # Forked to limit vendor users to their own Partner's products and order lines.
+    "marketplace.oscar_apps.dashboard.orders.apps.OrdersDashboardConfig",
+    "marketplace.oscar_apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
     "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
@@ -210,6 +211,10 @@ OSCAR_LINE_STATUS_PIPELINE = {
 # --- Marketplace --------------------------------------------------------------
 VAT_RATE = Decimal("0.25")
 MARKETPLACE_COMMISSION_RATE = Decimal(env.str("MARKETPLACE_COMMISSION_RATE", default="0.15"))
+# New vendor products stay hidden until staff approve them.
+VENDOR_PRODUCT_APPROVAL_REQUIRED = env.bool("VENDOR_PRODUCT_APPROVAL_REQUIRED", default=True)
+VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024)
+VENDOR_IMPORT_MAX_ROWS = 1000
 MARKETPLACE_SELLER = {
     "name": env.str("MARKETPLACE_SELLER_NAME", default="Fælleskurv ApS"),
     "cvr": env.str("MARKETPLACE_SELLER_CVR", default="13585628"),
@@ -274,3 +279,31 @@ LOGGING = {
         "oscar.alerts": {"level": "WARNING"},
     },
 }
+
+# --- Dashboard navigation: vendor onboarding (staff) and a vendor's own pages ---
+from vendors.navigation import nav_staff_access, nav_vendor_access  # noqa: E402
+
+OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Vendors"),
+        "icon": "fas fa-store",
+        "access_fn": nav_staff_access,
+        "children": [
+            {"label": _("Vendors and applications"), "url_name": "vendor_dashboard:vendor-list",
+             "access_fn": nav_staff_access},
+            {"label": _("Products awaiting approval"), "url_name": "vendor_dashboard:product-approval-list",
+             "access_fn": nav_staff_access},
+        ],
+    },
+    {
+        "label": _("My enterprise"),
+        "icon": "fas fa-seedling",
+        "access_fn": nav_vendor_access,
+        "children": [
+            {"label": _("Profile"), "url_name": "vendor_dashboard:profile", "access_fn": nav_vendor_access},
+            {"label": _("Import products"), "url_name": "vendor_dashboard:import-upload",
+             "access_fn": nav_vendor_access},
+        ],
+    },
+]

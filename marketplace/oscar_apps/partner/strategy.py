@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from oscar.apps.partner import strategy
+from oscar.apps.partner import availability, strategy
 
 
 class Selector:
@@ -11,7 +11,31 @@ class Selector:
         return DanishVAT(request)
 
 
+class ApprovedVendorsOnly:
+    """Stock of a vendor that is not approved (e.g. suspended) cannot be bought.
+
+    The set of blocked partners is read once per strategy, i.e. once per
+    request, so listings do not pay a query per product. Partners without a
+    vendor profile are not blocked.
+    """
+
+    _blocked_partner_ids = None
+
+    def blocked_partner_ids(self) -> set[int]:
+        if self._blocked_partner_ids is None:
+            from vendors.selectors import blocked_partner_ids
+
+            self._blocked_partner_ids = blocked_partner_ids()
+        return self._blocked_partner_ids
+
+    def availability_policy(self, product, stockrecord):
+        if stockrecord and stockrecord.partner_id in self.blocked_partner_ids():
+            return availability.Unavailable()
+        return super().availability_policy(product, stockrecord)
+
+
 class DanishVAT(
+    ApprovedVendorsOnly,
     strategy.UseFirstStockRecord,
     strategy.StockRequired,
     strategy.FixedRateTax,

@@ -1,0 +1,140 @@
+"""Reads about vendors, shared by views, the dashboard and other apps.
+
+`product_queryset_for_storefront` is the one place that decides which
+products buyers may see: public products stocked by an approved vendor.
+"""
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from oscar.core.loading import get_model
+
+from vendors.models import ProductImport, VendorProfile
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+StockRecord = get_model("partner", "StockRecord")
+Partner = get_model("partner", "Partner")
+Category = get_model("catalogue", "Category")
+
+_NOT_LOOKED_UP = object()
+
+
+def vendor_for_user(*, user) -> VendorProfile | None:
+    """The approved vendor whose dashboard this user may use, else None.
+
+    Needs both the Partner link and the `partner.dashboard_access`
+    permission; cached on the user object for the request.
+    """
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_vendor_profile_cache", _NOT_LOOKED_UP)
+    if cached is not _NOT_LOOKED_UP:
+        return cached
+    vendor = None
+    if user.is_active and user.has_perm("partner.dashboard_access"):
+        vendor = (
+            VendorProfile.objects.select_related("partner")
+            .filter(partner__users=user, status=VendorProfile.Status.APPROVED)
+            .order_by("pk")
+            .first()
+        )
+    user._vendor_profile_cache = vendor
+    return vendor
+
+
+def vendor_list_for_dashboard(*, status: str = "") -> QuerySet[VendorProfile]:
+    queryset = VendorProfile.objects.select_related("partner", "applicant").order_by("-created_at")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def vendor_list_for_storefront(*, rsov_only: bool = False) -> QuerySet[VendorProfile]:
+    queryset = (
+        VendorProfile.objects.filter(status=VendorProfile.Status.APPROVED)
+        .select_related("partner")
+        .annotate(
+            product_count=Count(
+                "partner__stockrecords__product",
+                filter=Q(partner__stockrecords__product__is_public=True),
+                distinct=True,
+            )
+        )
+        .order_by("partner__name")
+    )
+    if rsov_only:
+        queryset = queryset.filter(is_rsov=True)
+    return queryset
+
+
+def vendor_get_for_storefront(*, slug: str) -> VendorProfile | None:
+    return (
+        VendorProfile.objects.filter(status=VendorProfile.Status.APPROVED, slug=slug)
+        .select_related("partner")
+        .first()
+    )
+
+
+def product_queryset_for_storefront(queryset: QuerySet | None = None) -> QuerySet:
+    """Public products that have a stock record of an APPROVED vendor.
+
+    A parent product counts when one of its variants is stocked by one.
+    Uses EXISTS rather than joins, so callers keep one row per product and
+    may add their own ordering, filters and annotations.
+    """
+    if queryset is None:
+        queryset = Product.objects.browsable()
+    approved = StockRecord.objects.filter(partner__vendor_profile__status=VendorProfile.Status.APPROVED)
+    return queryset.filter(is_public=True).filter(
+        Exists(approved.filter(product=OuterRef("pk")))
+        | Exists(approved.filter(product__parent=OuterRef("pk")))
+    )
+
+
+def vendor_products_for_storefront(*, vendor: VendorProfile) -> QuerySet:
+    """A vendor's page: everything a product card needs in a fixed number of queries."""
+    own = StockRecord.objects.filter(partner=vendor.partner_id)
+    return (
+        product_queryset_for_storefront()
+        .filter(Exists(own.filter(product=OuterRef("pk"))))
+        .select_related("product_class")
+        .prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+            Prefetch("stockrecords", queryset=StockRecord.objects.filter(partner=vendor.partner_id)),
+        )
+        .order_by("title")
+    )
+
+
+def blocked_partner_ids() -> set[int]:
+    """Partners whose vendor is not approved: their stock cannot be bought."""
+    return set(
+        VendorProfile.objects.exclude(status=VendorProfile.Status.APPROVED).values_list(
+            "partner_id", flat=True
+        )
+    )
+
+
+def products_awaiting_approval() -> QuerySet:
+    """Vendor products not yet public: what staff still have to look at."""
+    vendor_stock = StockRecord.objects.filter(
+        product=OuterRef("pk"), partner__vendor_profile__isnull=False
+    )
+    return (
+        Product.objects.filter(is_public=False)
+        .filter(Exists(vendor_stock))
+        .prefetch_related(Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")))
+        .order_by("date_created")
+    )
+
+
+def product_import_get_for_vendor(*, vendor: VendorProfile, pk: int) -> ProductImport | None:
+    return ProductImport.objects.filter(partner=vendor.partner_id, pk=pk).first()
+
+
+def approval_required() -> bool:
+    return getattr(settings, "VENDOR_PRODUCT_APPROVAL_REQUIRED", True)
+
+
+def category_choices_text() -> str:
+    return ", ".join(sorted(Category.objects.values_list("name", flat=True)))

@@ -1,0 +1,490 @@
+"""Writes about vendors: onboarding, approval, suspension, product approval and bulk import.
+
+Every state change locks the vendor row and is a no-op when repeated.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_model
+from stdnum.dk import cvr as stdnum_cvr
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+from vendors.models import ProductImport, VendorProfile
+from vendors.selectors import approval_required
+
+Partner = get_model("partner", "Partner")
+StockRecord = get_model("partner", "StockRecord")
+Product = get_model("catalogue", "Product")
+ProductClass = get_model("catalogue", "ProductClass")
+ProductAttribute = get_model("catalogue", "ProductAttribute")
+ProductCategory = get_model("catalogue", "ProductCategory")
+Category = get_model("catalogue", "Category")
+
+
+class VendorStateError(Exception):
+    """The requested change does not fit the vendor's current status."""
+
+
+# --- CVR ------------------------------------------------------------------------
+
+
+def cvr_normalise(value: str) -> str:
+    """Return the CVR number as 8 digits, or raise ValidationError saying what is wrong."""
+    try:
+        return stdnum_cvr.validate(value or "")
+    except StdnumValidationError:
+        raise ValidationError(
+            _("“%(value)s” is not a valid CVR number: it must be 8 digits with a correct check digit.")
+            % {"value": value},
+            code="invalid_cvr",
+        )
+
+
+# --- Onboarding -----------------------------------------------------------------
+
+
+def _unique_slug(base: str, *, model, field_name: str) -> str:
+    base = slugify(base)[:100] or "vendor"
+    slug, n = base, 2
+    while model.objects.filter(**{field_name: slug}).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _mail(*, template: str, to: str, context: dict) -> None:
+    """Send a plain-text e-mail after the transaction commits, in Danish first."""
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = render_to_string(f"vendors/email/{template}_subject.txt", context).strip()
+            body = render_to_string(f"vendors/email/{template}_body.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def vendor_apply(
+    *,
+    user=None,
+    email: str,
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    name: str,
+    legal_name: str,
+    cvr: str,
+    is_rsov: bool = False,
+    rsov_reference: str = "",
+    mission: str = "",
+    impact_text: str = "",
+    contact_phone: str = "",
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+) -> VendorProfile:
+    """Create an applied vendor (a Partner with no users yet) and, if needed, its user."""
+    cvr = cvr_normalise(cvr)
+    User = get_user_model()
+    if user is None:
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("An account with this e-mail already exists: log in first."))
+        user = User(username=email[:150], email=email, first_name=first_name, last_name=last_name)
+        user.set_password(password)
+        user.save()
+    partner = Partner.objects.create(
+        name=name, code=_unique_slug(name, model=Partner, field_name="code")
+    )
+    vendor = VendorProfile.objects.create(
+        partner=partner,
+        slug=_unique_slug(name, model=VendorProfile, field_name="slug"),
+        legal_name=legal_name,
+        cvr=cvr,
+        is_rsov=is_rsov,
+        rsov_reference=rsov_reference,
+        mission=mission,
+        impact_text=impact_text,
+        contact_email=email,
+        contact_phone=contact_phone,
+        street=street,
+        postcode=postcode,
+        city=city,
+        status=VendorProfile.Status.APPLIED,
+        applicant=user,
+    )
+    _mail(template="application_received", to=email, context={"vendor": vendor})
+    return vendor
+
+
+def _dashboard_permission() -> Permission:
+    return Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
+
+
+def _lock(vendor: VendorProfile) -> VendorProfile:
+    return VendorProfile.objects.select_for_update().select_related("partner").get(pk=vendor.pk)
+
+
+@transaction.atomic
+def vendor_approve(*, vendor: VendorProfile) -> VendorProfile:
+    """Link the applicant to the Partner and give its users the dashboard; e-mail them.
+
+    Also reinstates a suspended vendor. Approving an approved vendor changes nothing.
+    """
+    vendor = _lock(vendor)
+    if vendor.status == VendorProfile.Status.APPROVED:
+        return vendor
+    if vendor.status == VendorProfile.Status.REJECTED:
+        raise VendorStateError(_("A rejected application cannot be approved; ask the vendor to apply again."))
+    if vendor.applicant_id:
+        vendor.partner.users.add(vendor.applicant_id)
+    permission = _dashboard_permission()
+    for user in vendor.partner.users.all():
+        user.user_permissions.add(permission)
+    vendor.status = VendorProfile.Status.APPROVED
+    vendor.rejection_reason = ""
+    vendor.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _mail(
+        template="approved",
+        to=vendor.contact_email,
+        context={"vendor": vendor, "dashboard_path": reverse("dashboard:index")},
+    )
+    return vendor
+
+
+@transaction.atomic
+def vendor_reject(*, vendor: VendorProfile, reason: str) -> VendorProfile:
+    """Turn an application down and tell the applicant why."""
+    vendor = _lock(vendor)
+    if vendor.status == VendorProfile.Status.REJECTED:
+        return vendor
+    if vendor.status != VendorProfile.Status.APPLIED:
+        raise VendorStateError(_("Only an application can be rejected; suspend an approved vendor instead."))
+    vendor.status = VendorProfile.Status.REJECTED
+    vendor.rejection_reason = reason
+    vendor.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _mail(template="rejected", to=vendor.contact_email, context={"vendor": vendor, "reason": reason})
+    return vendor
+
+
+def _revoke_dashboard_access(vendor: VendorProfile) -> None:
+    """Take the dashboard from the vendor's users, unless another approved vendor still needs it."""
+    permission = _dashboard_permission()
+    for user in vendor.partner.users.all():
+        keeps = (
+            VendorProfile.objects.filter(partner__users=user, status=VendorProfile.Status.APPROVED)
+            .exclude(pk=vendor.pk)
+            .exists()
+        )
+        if not keeps:
+            user.user_permissions.remove(permission)
+
+
+@transaction.atomic
+def vendor_suspend(*, vendor: VendorProfile, reason: str = "") -> VendorProfile:
+    """Close the vendor's dashboard; the storefront stops showing and selling its products."""
+    vendor = _lock(vendor)
+    if vendor.status == VendorProfile.Status.SUSPENDED:
+        return vendor
+    if vendor.status != VendorProfile.Status.APPROVED:
+        raise VendorStateError(_("Only an approved vendor can be suspended."))
+    _revoke_dashboard_access(vendor)
+    vendor.status = VendorProfile.Status.SUSPENDED
+    vendor.rejection_reason = reason
+    vendor.save(update_fields=["status", "rejection_reason", "updated_at"])
+    _mail(template="suspended", to=vendor.contact_email, context={"vendor": vendor, "reason": reason})
+    return vendor
+
+
+# --- Products -------------------------------------------------------------------
+
+
+@transaction.atomic
+def product_approve(*, product) -> None:
+    """Make a vendor's new product visible in the storefront."""
+    Product.objects.filter(pk=product.pk, is_public=False).update(is_public=True)
+
+
+# --- Bulk import ----------------------------------------------------------------
+
+REQUIRED_COLUMNS = ("sku", "title", "product_class", "category", "stock")
+PRICE_COLUMNS = ("price_excl_vat", "price_incl_vat")
+OPTIONAL_COLUMNS = ("description", "allergens", "contents")
+TEMPLATE_COLUMNS = (
+    "sku", "title", "description", "product_class", "category", "price_excl_vat", "stock", "allergens",
+    "contents",
+)
+TEMPLATE_EXAMPLE = (
+    "EX-001", "Æblemost 75 cl", "Presset af danske æbler.", "Fødevare", "Vin og most", "36.00", "50",
+    "", "Æblesaft",
+)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: nothing is stored."""
+
+
+@dataclass
+class ImportRow:
+    number: int
+    values: dict
+    action: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(_("This is not a CSV file. Upload a .csv or .xlsx file."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file must be saved as UTF-8 text."))
+    first_line = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file."))
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def product_import_read(*, filename: str, data: bytes) -> list[dict]:
+    """Turn an uploaded file into rows keyed by column, or raise ImportFileError."""
+    if len(data) > settings.VENDOR_IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The file is %(size)s KB; the limit is %(limit)s KB.")
+            % {"size": len(data) // 1024, "limit": settings.VENDOR_IMPORT_MAX_BYTES // 1024}
+        )
+    name = filename.lower()
+    if name.endswith(".csv"):
+        table = _read_csv(data)
+    elif name.endswith(".xlsx"):
+        table = _read_xlsx(data)
+    else:
+        raise ImportFileError(_("Only .csv and .xlsx files can be imported."))
+    table = [row for row in table if any(row)]
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    header = [h.strip().lower() for h in table[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if not any(c in header for c in PRICE_COLUMNS):
+        missing.append(" or ".join(PRICE_COLUMNS))
+    if missing:
+        raise ImportFileError(
+            _("Missing columns: %(missing)s. Download the template to see the expected columns.")
+            % {"missing": ", ".join(missing)}
+        )
+    rows = []
+    for cells in table[1:]:
+        cells = cells + [""] * (len(header) - len(cells))
+        rows.append({column: cells[i] for i, column in enumerate(header) if column})
+    if not rows:
+        raise ImportFileError(_("The file has a header but no products."))
+    if len(rows) > settings.VENDOR_IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(n)s products; at most %(max)s can be imported at once.")
+            % {"n": len(rows), "max": settings.VENDOR_IMPORT_MAX_ROWS}
+        )
+    return rows
+
+
+def _parse_price(values: dict) -> tuple[Decimal | None, str]:
+    """Price excl. VAT from whichever price column is filled in."""
+    for column in PRICE_COLUMNS:
+        raw = values.get(column, "")
+        if not raw:
+            continue
+        text = raw.replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            price = Decimal(text)
+        except InvalidOperation:
+            return None, _("Price “%(value)s” is not a number.") % {"value": raw}
+        if not price.is_finite() or price <= 0:
+            return None, _("Price must be greater than 0 (got “%(value)s”).") % {"value": raw}
+        if column == "price_incl_vat":
+            price = price / (1 + settings.VAT_RATE)
+        return price.quantize(Decimal("0.01")), ""
+    return None, _("Price is missing.")
+
+
+def product_import_validate(*, partner, rows: list[dict]) -> list[ImportRow]:
+    """Check every row and decide create or update; nothing is written."""
+    categories: dict[str, list] = {}
+    for category in Category.objects.all():
+        categories.setdefault(category.name.lower(), []).append(category)
+    classes = {pc.name.lower(): pc for pc in ProductClass.objects.all()}
+    existing = set(StockRecord.objects.filter(partner=partner).values_list("partner_sku", flat=True))
+    first_seen: dict[str, int] = {}
+    results = []
+    for index, values in enumerate(rows, start=2):
+        row = ImportRow(number=index, values=values)
+        sku = values.get("sku", "")
+        if not sku:
+            row.errors.append(_("SKU is missing."))
+        elif len(sku) > 128:
+            row.errors.append(_("SKU is longer than 128 characters."))
+        elif sku in first_seen:
+            row.errors.append(
+                _("Duplicate SKU “%(sku)s”: it is also on row %(row)s.")
+                % {"sku": sku, "row": first_seen[sku]}
+            )
+        else:
+            first_seen[sku] = index
+        title = values.get("title", "")
+        if not title:
+            row.errors.append(_("Title is missing."))
+        elif len(title) > 255:
+            row.errors.append(_("Title is longer than 255 characters."))
+        if values.get("product_class", "").lower() not in classes:
+            row.errors.append(
+                _("Unknown product type “%(value)s”: use one of %(choices)s.")
+                % {"value": values.get("product_class", ""), "choices": ", ".join(sorted(
+                    pc.name for pc in classes.values()))}
+            )
+        matches = categories.get(values.get("category", "").lower(), [])
+        if not matches:
+            row.errors.append(_("Unknown category “%(value)s”.") % {"value": values.get("category", "")})
+        elif len(matches) > 1:
+            row.errors.append(_("Category “%(value)s” is ambiguous.") % {"value": values.get("category", "")})
+        price, error = _parse_price(values)
+        if error:
+            row.errors.append(error)
+        stock = values.get("stock", "")
+        if not stock.isdigit():
+            row.errors.append(_("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock})
+        row.action = "update" if sku in existing else "create"
+        results.append(row)
+    return results
+
+
+def product_import_preview(*, partner, user, filename: str, data: bytes) -> ProductImport:
+    """Read and check an upload and keep it for the vendor to confirm.
+
+    Raises ImportFileError (and stores nothing) when the file cannot be read.
+    """
+    rows = product_import_read(filename=filename, data=data)
+    return ProductImport.objects.create(partner=partner, created_by=user, filename=filename[:255], rows=rows)
+
+
+class ImportHasErrors(Exception):
+    def __init__(self, rows: list[ImportRow]):
+        super().__init__(_("The file has errors; nothing was saved."))
+        self.rows = rows
+
+
+def _save_row(*, partner, row: ImportRow, classes: dict, categories: dict, attributes: dict) -> None:
+    values = row.values
+    price, _error = _parse_price(values)
+    product_class = classes[values["product_class"].lower()]
+    category = categories[values["category"].lower()]
+    record = (
+        StockRecord.objects.select_for_update().select_related("product")
+        .filter(partner=partner, partner_sku=values["sku"]).first()
+    )
+    if record is None:
+        product = Product.objects.create(
+            title=values["title"],
+            description=values.get("description", ""),
+            product_class=product_class,
+            is_public=not approval_required(),
+        )
+        record = StockRecord(
+            partner=partner, partner_sku=values["sku"], product=product, price_currency="DKK"
+        )
+    else:
+        product = record.product
+        product.title = values["title"]
+        product.description = values.get("description", "")
+        product.product_class = product_class
+        product.save()
+        ProductCategory.objects.filter(product=product).exclude(category=category).delete()
+    ProductCategory.objects.get_or_create(product=product, category=category)
+    record.price = price
+    record.num_in_stock = int(values["stock"])
+    record.save()
+    for code in OPTIONAL_COLUMNS[1:]:
+        attribute = attributes.get((product_class.pk, code))
+        if attribute is not None and values.get(code, "") != "":
+            attribute.save_value(product, values[code])
+
+
+def product_import_confirm(*, product_import: ProductImport) -> ProductImport:
+    """Save every row in one transaction, or none when any row has an error.
+
+    The rows are checked again against the catalogue as it is now. Confirming
+    an import twice saves it once.
+    """
+    with transaction.atomic():
+        product_import = ProductImport.objects.select_for_update().get(pk=product_import.pk)
+        if product_import.status == ProductImport.Status.DONE:
+            return product_import
+        partner = product_import.partner
+        rows = product_import_validate(partner=partner, rows=product_import.rows)
+        if any(row.errors for row in rows):
+            raise ImportHasErrors(rows)
+        classes = {pc.name.lower(): pc for pc in ProductClass.objects.all()}
+        categories = {c.name.lower(): c for c in Category.objects.all()}
+        attributes = {(a.product_class_id, a.code): a for a in ProductAttribute.objects.all()}
+        for row in rows:
+            _save_row(partner=partner, row=row, classes=classes, categories=categories, attributes=attributes)
+        product_import.created_count = sum(1 for row in rows if row.action == "create")
+        product_import.updated_count = sum(1 for row in rows if row.action == "update")
+        product_import.status = ProductImport.Status.DONE
+        product_import.confirmed_at = timezone.now()
+        product_import.save()
+    return product_import
+
+
+def product_import_template_csv() -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow(TEMPLATE_EXAMPLE)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def product_import_template_xlsx() -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Produkter"
+    sheet.append(TEMPLATE_COLUMNS)
+    sheet.append(TEMPLATE_EXAMPLE)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
