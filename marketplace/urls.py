@@ -6,11 +6,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from marketplace.views import healthz
+from payments.urls import dashboard_urlpatterns as payments_dashboard_urls
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Stripe webhooks: no language prefix, the URL is configured at Stripe.
+    path("payments/", include("payments.urls")),
 ]
 
 # Shop pages carry the language in the URL: /da/... and /en/...
@@ -18,6 +21,8 @@ urlpatterns += i18n_patterns(
     # Vendor onboarding and a vendor's own pages in the dashboard; the vendor directory.
     path("dashboard/vendors/", include("vendors.dashboard_urls")),
     path("vendors/", include("vendors.urls")),
+    # Staff card refunds (payments), next to Oscar's order dashboard.
+    path("", include((payments_dashboard_urls, "payments_dashboard"))),
     path("", include(apps.get_app_config("oscar").urls[0])),
 )
 

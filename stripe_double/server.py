@@ -313,8 +313,9 @@ class StripeDouble:
                         )
                     entry["replayed"] = True
                     if status >= 400:
-                        raise StripeError(status, body["error"]["type"], body["error"]["message"],
-                                          **{k: v for k, v in body["error"].items() if k not in ("type", "message")})
+                        error = body["error"]
+                        extra = {k: v for k, v in error.items() if k not in ("type", "message")}
+                        raise StripeError(status, error["type"], error["message"], **extra)
                     return status, copy.deepcopy(body), True
             try:
                 status, body = self.route(method, path, params, key)
@@ -626,8 +627,8 @@ def _refund_create(d, p, key):
                           f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded")
     if amount > remaining:
         raise StripeError(400, "invalid_request_error",
-                          f"Refund amount ({amount / 100:.2f} {charge['currency']}) is greater than unrefunded "
-                          f"amount on charge ({remaining / 100:.2f} {charge['currency']})",
+                          f"Refund amount ({amount / 100:.2f} {charge['currency']}) is greater than "
+                          f"unrefunded amount on charge ({remaining / 100:.2f} {charge['currency']})",
                           code="amount_too_large", param="amount")
     refund = d.store("refund", {
         "id": d.new_id("re"), "object": "refund", "amount": amount, "charge": charge["id"],
@@ -655,7 +656,8 @@ def _account_create(d, p, key):
         raise StripeError(400, "invalid_request_error", f"Invalid type: {type_}", param="type")
     account = d.store("account", {
         "id": d.new_id("acct"), "object": "account", "type": type_, "business_type": p.get("business_type"),
-        "capabilities": {"transfers": "inactive"}, "charges_enabled": False, "country": p.get("country") or "DK",
+        "capabilities": {"transfers": "inactive"}, "charges_enabled": False,
+        "country": p.get("country") or "DK",
         "created": int(time.time()), "default_currency": "dkk", "details_submitted": False,
         "email": p.get("email"), "metadata": p.get("metadata") or {}, "payouts_enabled": False,
         "requirements": {"currently_due": ["external_account", "tos_acceptance.date"],
@@ -855,7 +857,8 @@ box-shadow:0 2px 8px rgba(0,0,0,.08)}}
 .notice{{background:#fff4d6;border:1px solid #f0c36d;padding:8px 12px;border-radius:6px;font-size:14px}}
 .amount{{font-size:28px;font-weight:600;margin:8px 0 16px}}
 label{{display:block;font-size:14px;margin:12px 0 4px}}
-input{{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5dbe1;border-radius:6px;font-size:16px}}
+input{{width:100%;box-sizing:border-box;padding:10px;border:1px solid #d5dbe1;border-radius:6px;
+font-size:16px}}
 .row{{display:flex;gap:12px}} .row>div{{flex:1}}
 button{{margin-top:18px;width:100%;padding:12px;border:0;border-radius:6px;background:#635bff;color:#fff;
 font-size:16px;cursor:pointer}}
@@ -973,7 +976,8 @@ class _Handler(BaseHTTPRequestHandler):
             elif session["status"] == "complete":
                 return self._redirect(self._success_url(session))
             body = self._page_body(session, t, challenge, error)
-        self._send(200, PAGE.format(lang=lang, title=html.escape(t["title"]), body=body), "text/html; charset=utf-8")
+        page = PAGE.format(lang=lang, title=html.escape(t["title"]), body=body)
+        self._send(200, page, "text/html; charset=utf-8")
 
     def _success_url(self, session: dict) -> str:
         return session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
@@ -982,21 +986,26 @@ class _Handler(BaseHTTPRequestHandler):
         esc = html.escape
         back = (f'<p><a id="back" href="{esc(session["cancel_url"])}">{esc(t["back"])}</a></p>'
                 if session.get("cancel_url") else "")
-        head = (f'<p class="notice">{esc(t["notice"])}</p>'
-                f'<div class="amount" id="amount">{esc(_money(session["amount_total"], session["currency"]))}</div>')
-        lines = "".join(f"<tr><td>{esc(line['description'])} × {line['quantity']}</td>"
-                        f"<td style='text-align:right'>{esc(_money(line['amount_total'], session['currency']))}</td></tr>"
-                        for line in session["_lines"])
+        total = esc(_money(session["amount_total"], session["currency"]))
+        head = f'<p class="notice">{esc(t["notice"])}</p><div class="amount" id="amount">{total}</div>'
+        rows = []
+        for line in session["_lines"]:
+            times = f" × {line['quantity']}" if line["quantity"] > 1 else ""
+            amount = esc(_money(line["amount_total"], session["currency"]))
+            rows.append(f"<tr><td>{esc(line['description'])}{times}</td>"
+                        f"<td style='text-align:right'>{amount}</td></tr>")
+        lines = "".join(rows)
         err = f'<p class="error" role="alert" id="error">{esc(error)}</p>' if error else ""
         if session["status"] != "open":
             return f"{head}<p>{esc(t['done'])}</p>{back}"
         if challenge:
             return (f"{head}<h1>{esc(t['auth_title'])}</h1><p>{esc(t['auth_text'])}</p>"
                     f'<form method="post"><button name="action" value="complete" id="complete">'
-                    f'{esc(t["complete"])}</button><button class="secondary" name="action" value="fail" id="fail">'
+                    f'{esc(t["complete"])}</button>'
+                    f'<button class="secondary" name="action" value="fail" id="fail">'
                     f'{esc(t["fail"])}</button></form>')
-        cards = "".join(f"<tr><td><code>{n}</code></td><td>{esc(t[k])}</td></tr>" for n, k in
-                        ((CARD_SUCCESS, "success"), (CARD_DECLINE, "decline"), (CARD_3DS_REQUIRED, "threeds")))
+        shown = ((CARD_SUCCESS, "success"), (CARD_DECLINE, "decline"), (CARD_3DS_REQUIRED, "threeds"))
+        cards = "".join(f"<tr><td><code>{n}</code></td><td>{esc(t[k])}</td></tr>" for n, k in shown)
         email = (f"<p>{esc(t['email'])}: <strong>{esc(session['customer_email'])}</strong></p>"
                  if session.get("customer_email") else "")
         return (f"{back}{head}<table>{lines}</table>{email}{err}"
@@ -1004,10 +1013,11 @@ class _Handler(BaseHTTPRequestHandler):
                 f'<input id="card" name="card" inputmode="numeric" autocomplete="off" required '
                 f'placeholder="4242 4242 4242 4242">'
                 f'<div class="row"><div><label for="exp">{esc(t["expiry"])}</label>'
-                f'<input id="exp" name="exp" value="12/34"></div><div><label for="cvc">{esc(t["cvc"])}</label>'
+                f'<input id="exp" name="exp" value="12/34"></div>'
+                f'<div><label for="cvc">{esc(t["cvc"])}</label>'
                 f'<input id="cvc" name="cvc" value="123"></div></div>'
                 f'<button type="submit" id="submit">{esc(t["pay"])} '
-                f'{esc(_money(session["amount_total"], session["currency"]))}</button></form>'
+                f'{total}</button></form>'
                 f'<h2 style="font-size:15px;margin-top:24px">{esc(t["cards"])}</h2><table>{cards}</table>')
 
     # Express onboarding (what connect.stripe.com shows).

@@ -34,9 +34,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    # Forked for the Danish address form and payment on Stripe's hosted page.
+    "marketplace.oscar_apps.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
-    "oscar.apps.shipping.apps.ShippingConfig",
+    # Forked for collect-at-the-hub and per-gift-basket delivery (shipping/methods.py).
+    "marketplace.oscar_apps.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "marketplace.apps.MarketplaceConfig",
     "vendors",
     "baskets",
+    "payments",
 ]
 
 SITE_ID = 1
@@ -130,6 +133,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker share the file: wait for locks.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Write transactions take the lock up front, so a Stripe webhook and the buyer's
+    # return placing the same order wait for each other instead of failing "database is locked".
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -215,6 +221,8 @@ MARKETPLACE_COMMISSION_RATE = Decimal(env.str("MARKETPLACE_COMMISSION_RATE", def
 VENDOR_PRODUCT_APPROVAL_REQUIRED = env.bool("VENDOR_PRODUCT_APPROVAL_REQUIRED", default=True)
 VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024)
 VENDOR_IMPORT_MAX_ROWS = 1000
+# Delivery price per gift basket, incl. VAT (collect at the hub is free).
+MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00"))
 MARKETPLACE_SELLER = {
     "name": env.str("MARKETPLACE_SELLER_NAME", default="Fælleskurv ApS"),
     "cvr": env.str("MARKETPLACE_SELLER_CVR", default="13585628"),
@@ -225,7 +233,7 @@ MARKETPLACE_SELLER = {
     "bic": env.str("MARKETPLACE_SELLER_BIC", default="NDEADKKK"),
 }
 
-# --- Stripe (the payments issue fills these in) ------------------------------
+# --- Stripe: empty keys mean the local double (stripe_double/, see local.py) ---
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")

@@ -1,0 +1,27 @@
+import oscar.apps.checkout.apps as apps
+from django.db import transaction
+from django.urls import path
+from oscar.core.loading import get_class
+
+
+class CheckoutConfig(apps.CheckoutConfig):
+    """Oscar's checkout plus the two Stripe return URLs (paid / went back without paying)."""
+
+    name = "marketplace.oscar_apps.checkout"
+
+    def ready(self):
+        super().ready()
+        self.stripe_return_view = get_class("checkout.views", "StripeReturnView")
+        self.stripe_cancel_view = get_class("checkout.views", "StripeCancelView")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        urls += self.post_process_urls([
+            # Not atomic per request: each step locks and commits on its own, so a
+            # buyer's slow Stripe call never holds stock-record locks.
+            path("stripe/return/", transaction.non_atomic_requests(self.stripe_return_view.as_view()),
+                 name="stripe-return"),
+            path("stripe/cancel/", transaction.non_atomic_requests(self.stripe_cancel_view.as_view()),
+                 name="stripe-cancel"),
+        ])
+        return urls

@@ -1,0 +1,53 @@
+"""A Danish address: street, 4-digit postcode, city and phone; the country is always Denmark."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.checkout import forms as oscar_forms
+from oscar.apps.checkout.forms import GatewayForm, ShippingMethodForm  # noqa: F401  (loaded via get_classes)
+from oscar.core.loading import get_model
+
+Country = get_model("address", "Country")
+
+
+def denmark() -> "Country":
+    country, _created = Country.objects.get_or_create(
+        iso_3166_1_a2="DK",
+        defaults={"iso_3166_1_a3": "DNK", "iso_3166_1_numeric": "208", "printable_name": "Danmark",
+                  "name": "Kongeriget Danmark", "is_shipping_country": True},
+    )
+    return country
+
+
+class ShippingAddressForm(oscar_forms.ShippingAddressForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("country", None)
+        self.instance.country = denmark()
+        labels = {
+            "first_name": _("First name"),
+            "last_name": _("Last name"),
+            "line1": _("Street and number"),
+            "postcode": _("Postcode"),
+            "line4": _("City"),
+            "phone_number": _("Phone"),
+            "notes": _("Delivery instructions"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label
+        for name in ("first_name", "last_name", "line1", "postcode", "line4", "phone_number"):
+            self.fields[name].required = True
+        self.fields["postcode"].widget.attrs.update(
+            {"inputmode": "numeric", "pattern": "[0-9]{4}", "maxlength": "4", "autocomplete": "postal-code"}
+        )
+        self.fields["phone_number"].help_text = _("So the courier can reach you, e.g. 20 30 40 50.")
+
+    def clean_postcode(self):
+        postcode = (self.cleaned_data.get("postcode") or "").strip().replace(" ", "")
+        if not re.fullmatch(r"[0-9]{4}", postcode):
+            raise forms.ValidationError(_("A Danish postcode has 4 digits, e.g. 8000."))
+        return postcode
+
+    class Meta(oscar_forms.ShippingAddressForm.Meta):
+        fields = ["first_name", "last_name", "line1", "postcode", "line4", "phone_number", "notes"]

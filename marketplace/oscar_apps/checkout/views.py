@@ -1,0 +1,128 @@
+"""Oscar's checkout with payment on Stripe's hosted page (Checkout Session).
+
+Address -> shipping method -> preview (with VAT) -> "Pay" opens the Stripe page.
+The order is placed by `payments.services.checkout_payment_complete`, from the
+buyer's return here or from the webhook, whichever comes first.
+"""
+
+import logging
+
+import stripe
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views import generic
+from oscar.apps.checkout import views as oscar_views
+
+from payments.services import (
+    PaymentNotCompleted,
+    StockUnavailable,
+    checkout_payment_cancel,
+    checkout_payment_complete,
+    checkout_payment_start,
+    payment_error_text,
+)
+
+logger = logging.getLogger("oscar.checkout")
+
+PENDING_ORDER_KEY = "stripe_pending_order_number"
+
+IndexView = oscar_views.IndexView
+ShippingAddressView = oscar_views.ShippingAddressView
+UserAddressUpdateView = oscar_views.UserAddressUpdateView
+UserAddressDeleteView = oscar_views.UserAddressDeleteView
+ShippingMethodView = oscar_views.ShippingMethodView
+ThankYouView = oscar_views.ThankYouView
+
+
+class PaymentMethodView(oscar_views.PaymentMethodView):
+    """Card is the only method: straight on to the preview."""
+
+    def get_success_url(self):
+        return reverse("checkout:preview")
+
+
+class PaymentDetailsView(oscar_views.PaymentDetailsView):
+    """The preview, whose "Pay" button allocates stock and redirects to Stripe."""
+
+    def get(self, request, *args, **kwargs):
+        if not self.preview:
+            return redirect("checkout:preview")
+        return super().get(request, *args, **kwargs)
+
+    def submit(self, user, basket, shipping_address, shipping_method, shipping_charge, billing_address,
+               order_total, payment_kwargs=None, order_kwargs=None, surcharges=None):
+        order_kwargs = order_kwargs or {}
+        order_number = self.generate_order_number(basket)
+        self.checkout_session.set_order_number(order_number)
+        self.checkout_session.set_submitted_basket(basket)
+        success = self.request.build_absolute_uri(reverse("checkout:stripe-return"))
+        cancel = self.request.build_absolute_uri(reverse("checkout:stripe-cancel"))
+        try:
+            start = checkout_payment_start(
+                basket=basket, user=user, guest_email=order_kwargs.get("guest_email") or "",
+                shipping_address=shipping_address, shipping_method=shipping_method,
+                shipping_charge=shipping_charge, total=order_total, order_number=order_number,
+                success_url=f"{success}?session_id={{CHECKOUT_SESSION_ID}}",
+                cancel_url=f"{cancel}?order={order_number}",
+                language=translation.get_language() or "da",
+            )
+        except StockUnavailable as exc:
+            return self.render_preview(self.request, error=" ".join(exc.problems),
+                                       stock_problems=exc.problems)
+        except PaymentNotCompleted as exc:
+            return self.render_preview(self.request, error=str(exc))
+        except stripe.StripeError as exc:
+            logger.error("Order #%s: could not open Stripe checkout: %s", order_number, exc)
+            return self.render_preview(
+                self.request,
+                error=_("The payment service could not be reached. Nothing was charged; please try again."),
+            )
+        self.request.session[PENDING_ORDER_KEY] = order_number
+        return redirect(start.redirect_url)
+
+
+class StripeReturnView(oscar_views.OrderPlacementMixin, generic.View):
+    """Stripe sends the buyer here after paying: place the order (if the webhook has not) and thank them."""
+
+    def get(self, request, *args, **kwargs):
+        order_number = request.session.get(PENDING_ORDER_KEY)
+        if not order_number:
+            return redirect("basket:summary")
+        order = checkout_payment_complete(order_number=order_number, request=request)
+        if order is None:
+            messages.warning(request, _("We have not received your payment yet. Your basket is kept."))
+            return redirect("basket:summary")
+        self.checkout_session.flush()
+        request.session.pop(PENDING_ORDER_KEY, None)
+        request.session["checkout_order_id"] = order.id
+        return redirect("checkout:thank-you")
+
+
+class StripeCancelView(oscar_views.OrderPlacementMixin, generic.View):
+    """The buyer left Stripe's page without paying (or after a decline): keep the cart, say why."""
+
+    def get(self, request, *args, **kwargs):
+        order_number = request.session.get(PENDING_ORDER_KEY)
+        if not order_number or order_number != request.GET.get("order"):
+            return redirect("basket:summary")
+        payment, order = checkout_payment_cancel(order_number=order_number)
+        if order is not None:
+            self.checkout_session.flush()
+            request.session.pop(PENDING_ORDER_KEY, None)
+            request.session["checkout_order_id"] = order.id
+            return redirect("checkout:thank-you")
+        request.session.pop(PENDING_ORDER_KEY, None)
+        if payment and payment.last_error:
+            messages.error(
+                request,
+                _("Your payment was not completed: %(reason)s Nothing was charged and your basket is kept.")
+                % {"reason": payment_error_text(payment.last_error)},
+            )
+        else:
+            messages.warning(
+                request, _("You left the payment page, so nothing was charged. Your basket is kept.")
+            )
+        return redirect("basket:summary")

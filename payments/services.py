@@ -1,0 +1,546 @@
+"""Card payments: start a Stripe Checkout Session, place the paid order exactly once, refunds, webhooks.
+
+Stock is allocated when the buyer commits to pay (before the redirect to
+Stripe) in one locked step, so two buyers can never pay for the same last
+unit; a cancelled or expired payment gives it back. The order itself is placed
+through Oscar's OrderCreator (so `order_placed` fires) by whichever of the
+buyer's return or the webhook gets the CheckoutPayment row lock first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+from django.contrib.sites.models import Site
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import Signal
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from oscar.core.loading import get_class, get_model
+
+from .gateway import from_ore, idempotency_key, stripe_api, to_ore
+from .models import CheckoutPayment, StripeEvent
+
+logger = logging.getLogger("payments")
+
+Basket = get_model("basket", "Basket")
+Order = get_model("order", "Order")
+ShippingAddress = get_model("order", "ShippingAddress")
+PaymentEvent = get_model("order", "PaymentEvent")
+PaymentEventType = get_model("order", "PaymentEventType")
+PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
+StockRecord = get_model("partner", "StockRecord")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderDispatcher = get_class("order.utils", "OrderDispatcher")
+OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+Repository = get_class("shipping.repository", "Repository")
+Selector = get_class("partner.strategy", "Selector")
+Applicator = get_class("offer.applicator", "Applicator")
+
+SOURCE_TYPE_NAME = "Stripe"
+EVENT_PAID = "Paid"
+EVENT_REFUNDED = "Refunded"
+CHECKOUT_SESSION_MINUTES = 30  # Stripe's minimum expires_at
+
+# Sent for every verified, first-seen webhook event, e.g. for payout bookkeeping:
+# receivers get `event` (a stripe.Event) and run inside the event's transaction.
+stripe_event_received = Signal()
+
+
+class StockUnavailable(Exception):
+    """The basket asks for more than is left; `problems` names each item that ran out."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+class PaymentNotCompleted(Exception):
+    pass
+
+
+@dataclass
+class CheckoutStart:
+    payment: CheckoutPayment
+    redirect_url: str
+
+
+# --- Stock ---------------------------------------------------------------------------------------
+
+
+def _basket_stock_needs(basket) -> dict[int, int]:
+    needs: dict[int, int] = {}
+    for line in basket.all_lines():
+        if line.stockrecord_id and line.product.get_product_class().track_stock:
+            needs[line.stockrecord_id] = needs.get(line.stockrecord_id, 0) + line.quantity
+    return needs
+
+
+def stock_allocate(*, basket) -> list[list[int]]:
+    """Allocate the basket's stock in one locked step, or raise StockUnavailable changing nothing.
+
+    Rows are locked in primary-key order so concurrent checkouts cannot deadlock.
+    Must run inside a transaction.
+    """
+    needs = _basket_stock_needs(basket)
+    records = (
+        StockRecord.objects.select_for_update().select_related("product").filter(pk__in=needs).order_by("pk")
+    )
+    problems = []
+    for record in records:
+        available = (record.num_in_stock or 0) - (record.num_allocated or 0)
+        if needs[record.pk] > available:
+            problems.append(
+                _("Sorry, %(product)s has run out: %(available)d left, your basket has %(wanted)d.")
+                % {"product": record.product.get_title(), "available": max(available, 0),
+                   "wanted": needs[record.pk]}
+            )
+    if problems:
+        raise StockUnavailable(problems)
+    for record_id, quantity in needs.items():
+        StockRecord.objects.filter(pk=record_id).update(num_allocated=F("num_allocated") + quantity)
+    return [[record_id, quantity] for record_id, quantity in sorted(needs.items())]
+
+
+def stock_release(*, allocations: list[list[int]]) -> None:
+    """Give back what `stock_allocate` took (never below zero)."""
+    ids = [a[0] for a in allocations]
+    records = StockRecord.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+    by_id = {record.pk: record for record in records}
+    for record_id, quantity in allocations:
+        record = by_id.get(record_id)
+        if record is not None:
+            record.num_allocated = max((record.num_allocated or 0) - quantity, 0)
+            record.save(update_fields=["num_allocated"])
+
+
+class AllocatedStockOrderCreator(OrderCreator):
+    """Oscar's OrderCreator, minus the unlocked allocation: stock was allocated before payment."""
+
+    def update_stock_records(self, line):
+        return None
+
+
+# --- Starting a payment ----------------------------------------------------------------------------
+
+
+def _address_fields(address) -> dict:
+    if address is None:
+        return {}
+    fields = {}
+    for field in ShippingAddress._meta.concrete_fields:
+        if field.primary_key or field.name in {"search_text"}:
+            continue
+        value = getattr(address, field.attname)
+        fields[field.attname] = "" if value is None and field.name == "phone_number" else (
+            str(value) if field.name == "phone_number" else value
+        )
+    return fields
+
+
+def _session_line_items(*, basket, shipping_method, shipping_charge, total) -> list[dict]:
+    items = []
+    for line in basket.all_lines():
+        items.append({
+            "quantity": 1,
+            "price_data": {
+                "currency": "dkk",
+                "unit_amount": to_ore(line.line_price_incl_tax_incl_discounts),
+                "product_data": {"name": f"{line.quantity} × {line.product.get_title()}"},
+            },
+        })
+    if shipping_charge.incl_tax:
+        items.append({"quantity": 1, "price_data": {
+            "currency": "dkk", "unit_amount": to_ore(shipping_charge.incl_tax),
+            "product_data": {"name": str(shipping_method.name)}}})
+    if sum(i["price_data"]["unit_amount"] for i in items) != to_ore(total.incl_tax):
+        # Basket-wide discounts do not map onto lines: charge the total as one line.
+        items = [{"quantity": 1, "price_data": {"currency": "dkk", "unit_amount": to_ore(total.incl_tax),
+                                                "product_data": {"name": "Fælleskurv"}}}]
+    return items
+
+
+def checkout_payment_start(
+    *, basket, user, guest_email: str, shipping_address, shipping_method, shipping_charge, total,
+    order_number: str, success_url: str, cancel_url: str, language: str,
+) -> CheckoutStart:
+    """Allocate stock, freeze the basket and open a Stripe Checkout Session for it.
+
+    Raises StockUnavailable (nothing changed) or stripe.StripeError (stock released,
+    basket thawed). A new attempt for the same basket expires the previous session.
+    """
+    api = stripe_api()
+    with transaction.atomic():
+        payment = CheckoutPayment.objects.select_for_update().filter(order_number=order_number).first()
+        if payment and payment.status == CheckoutPayment.Status.PAID:
+            raise PaymentNotCompleted(_("This order has already been paid."))
+        if payment and payment.status == CheckoutPayment.Status.OPEN:
+            _session_expire_quietly(payment)
+            stock_release(allocations=payment.allocations)
+        allocations = stock_allocate(basket=basket)
+        payment = payment or CheckoutPayment(order_number=order_number)
+        payment.basket = basket
+        payment.user = user if user and user.is_authenticated else None
+        payment.guest_email = guest_email or ""
+        payment.shipping_address = _address_fields(shipping_address)
+        payment.shipping_method_code = shipping_method.code
+        payment.language = language
+        payment.amount = total.incl_tax
+        payment.currency = total.currency or "DKK"
+        payment.status = CheckoutPayment.Status.OPEN
+        payment.allocations = allocations
+        payment.attempt += 1
+        payment.last_error = ""
+        payment.stripe_session_id = ""
+        payment.save()
+        if basket.can_be_edited:
+            basket.freeze()
+    email = user.email if user and user.is_authenticated else guest_email
+    try:
+        session = api.checkout.Session.create(
+            mode="payment",
+            line_items=_session_line_items(basket=basket, shipping_method=shipping_method,
+                                           shipping_charge=shipping_charge, total=total),
+            customer_email=email or None,
+            client_reference_id=order_number,
+            metadata={"order_number": order_number, "basket_id": str(basket.id)},
+            payment_intent_data={
+                "transfer_group": order_number,
+                "metadata": {"order_number": order_number},
+                "description": f"Fælleskurv {order_number}",
+            },
+            locale="da" if language.startswith("da") else "en",
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=int(timezone.now().timestamp()) + CHECKOUT_SESSION_MINUTES * 60 + 60,
+            idempotency_key=idempotency_key("checkout-session", order_number, payment.attempt),
+        )
+    except stripe.StripeError:
+        checkout_payment_release(order_number=order_number, reason="stripe error")
+        raise
+    CheckoutPayment.objects.filter(pk=payment.pk).update(stripe_session_id=session.id)
+    payment.stripe_session_id = session.id
+    return CheckoutStart(payment=payment, redirect_url=session.url)
+
+
+def _session_expire_quietly(payment: CheckoutPayment) -> None:
+    if not payment.stripe_session_id:
+        return
+    try:
+        stripe_api().checkout.Session.expire(
+            payment.stripe_session_id,
+            idempotency_key=idempotency_key("checkout-expire", payment.stripe_session_id),
+        )
+    except stripe.InvalidRequestError as exc:
+        logger.info("session %s not expired: %s", payment.stripe_session_id, exc.user_message)
+
+
+# --- Cancel, decline, expiry --------------------------------------------------------------------
+
+
+def checkout_payment_release(*, order_number: str, reason: str, error: str = "") -> CheckoutPayment | None:
+    """Give back the stock and the basket of an unpaid payment (cancelled, declined then left, expired).
+
+    A payment that was completed meanwhile is left alone. Repeat-safe.
+    """
+    with transaction.atomic():
+        payment = CheckoutPayment.objects.select_for_update().filter(order_number=order_number).first()
+        if payment is None or payment.status != CheckoutPayment.Status.OPEN:
+            return payment
+        stock_release(allocations=payment.allocations)
+        payment.status = CheckoutPayment.Status.RELEASED
+        payment.allocations = []
+        if error:
+            payment.last_error = error
+        payment.save(update_fields=["status", "allocations", "last_error", "updated_at"])
+        if payment.basket_id:
+            basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
+            if basket.status == Basket.FROZEN:
+                basket.thaw()
+        logger.info("payment %s released (%s)", order_number, reason)
+        return payment
+
+
+def checkout_payment_cancel(*, order_number: str) -> tuple[CheckoutPayment | None, Order | None]:
+    """The buyer came back without paying: expire the session, release, say why.
+
+    If the session turns out to be paid after all (a race with the hosted page),
+    the order is placed instead.
+    """
+    payment = CheckoutPayment.objects.filter(order_number=order_number).first()
+    if payment is None:
+        return None, None
+    if payment.status == CheckoutPayment.Status.OPEN and payment.stripe_session_id:
+        api = stripe_api()
+        session = api.checkout.Session.retrieve(payment.stripe_session_id, expand=["payment_intent"])
+        if session.payment_status == "paid":
+            return payment, checkout_payment_complete(order_number=order_number)
+        if session.status == "open":
+            _session_expire_quietly(payment)
+        error = ""
+        intent = session.payment_intent
+        if intent and not isinstance(intent, str) and intent.last_payment_error:
+            error = _payment_error_code(intent.last_payment_error)
+        payment = checkout_payment_release(order_number=order_number, reason="cancelled", error=error)
+    return payment, payment.order if payment else None
+
+
+def _payment_error_code(error) -> str:
+    """Stripe's most specific reason (decline code before error code), e.g. "insufficient_funds"."""
+    return getattr(error, "decline_code", None) or getattr(error, "code", None) or "payment_failed"
+
+
+PAYMENT_ERROR_TEXTS = {
+    "generic_decline": _lazy("your card was declined."),
+    "card_declined": _lazy("your card was declined."),
+    "insufficient_funds": _lazy("your card has insufficient funds."),
+    "payment_intent_authentication_failure": _lazy("the 3-D Secure authentication of your card failed."),
+    "authentication_required": _lazy("your bank requires 3-D Secure authentication."),
+    "expired_card": _lazy("your card has expired."),
+}
+
+
+def payment_error_text(code: str) -> str:
+    """What to tell the buyer about a failed payment, in the active language."""
+    return str(PAYMENT_ERROR_TEXTS.get(code, _lazy("the payment failed.")))
+
+
+# --- Placing the paid order -------------------------------------------------------------------------
+
+
+def checkout_payment_complete(*, order_number: str, request=None) -> Order | None:
+    """Place the order for a paid session, exactly once; None if the session is not paid.
+
+    Called by the buyer's return and by the webhook, in any order and any number of times.
+    """
+    api = stripe_api()
+    with transaction.atomic():
+        payment = CheckoutPayment.objects.select_for_update().filter(order_number=order_number).first()
+        if payment is None:
+            logger.warning("payment for unknown order number %s", order_number)
+            return None
+        if payment.order_id:
+            return payment.order
+        session = api.checkout.Session.retrieve(payment.stripe_session_id, expand=["payment_intent"])
+        if session.payment_status != "paid":
+            return None
+        if payment.status == CheckoutPayment.Status.RELEASED:
+            # Paid although we gave the stock back (expiry raced the payment): take it again.
+            logger.error("order %s paid after release: re-allocating stock", order_number)
+            basket = Basket._default_manager.get(pk=payment.basket_id)
+            basket.strategy = Selector().strategy(user=payment.user)
+            try:
+                payment.allocations = stock_allocate(basket=basket)
+            except StockUnavailable:
+                payment.allocations = []
+        order = _order_place(payment=payment, session=session, request=request)
+        transaction.on_commit(lambda: order_confirmation_send(order_id=order.id, language=payment.language))
+        return order
+
+
+def _order_place(*, payment: CheckoutPayment, session, request) -> Order:
+    basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
+    user = payment.user
+    basket.strategy = Selector().strategy(request=request, user=user)
+    Applicator().apply(basket, user, request)
+    shipping_address = ShippingAddress(**payment.shipping_address) if payment.shipping_address else None
+    methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=shipping_address,
+                                                request=request)
+    shipping_method = next(m for m in methods if m.code == payment.shipping_method_code)
+    shipping_charge = shipping_method.calculate(basket)
+    total = OrderTotalCalculator(request).calculate(basket, shipping_charge)
+    paid = from_ore(session.amount_total)
+    if paid != total.incl_tax:
+        logger.error("order %s: paid %s but basket totals %s", payment.order_number, paid, total.incl_tax)
+    if shipping_address is not None:
+        shipping_address.save()
+    with translation.override(payment.language):
+        order = AllocatedStockOrderCreator().place_order(
+            basket=basket, total=total, shipping_method=shipping_method, shipping_charge=shipping_charge,
+            user=user, shipping_address=shipping_address, order_number=payment.order_number,
+            status=settings.OSCAR_INITIAL_ORDER_STATUS, request=request,
+            guest_email=payment.guest_email if not user else "",
+        )
+    order.set_status("Paid")
+    intent = session.payment_intent
+    intent_id = intent if isinstance(intent, str) else intent.id
+    charge_id = "" if isinstance(intent, str) else (intent.latest_charge or "")
+    source_type, _created = SourceType.objects.get_or_create(name=SOURCE_TYPE_NAME)
+    Source.objects.create(order=order, source_type=source_type, currency=order.currency,
+                          amount_allocated=paid, amount_debited=paid, reference=intent_id,
+                          label=f"Stripe {charge_id}".strip())
+    event_type, _created = PaymentEventType.objects.get_or_create(name=EVENT_PAID)
+    event = PaymentEvent.objects.create(order=order, event_type=event_type, amount=paid, reference=charge_id)
+    PaymentEventQuantity.objects.bulk_create(
+        [PaymentEventQuantity(event=event, line=line, quantity=line.quantity) for line in order.lines.all()]
+    )
+    basket.submit()
+    payment.order = order
+    payment.status = CheckoutPayment.Status.PAID
+    payment.stripe_payment_intent_id = intent_id
+    payment.stripe_charge_id = charge_id
+    payment.save()
+    logger.info("order %s placed and paid (%s)", order.number, charge_id)
+    return order
+
+
+def order_confirmation_send(*, order_id: int, language: str) -> None:
+    """Oscar's ORDER_PLACED e-mail (HTML and text) in the buyer's language."""
+    order = Order.objects.get(pk=order_id)
+    with translation.override(language):
+        ctx = {"user": order.user, "order": order, "lines": order.lines.all(), "request": None,
+               "site": Site.objects.get_current()}
+        try:
+            if order.user_id:
+                path = reverse("customer:order", kwargs={"order_number": order.number})
+            else:
+                path = reverse("customer:anon-order",
+                               kwargs={"order_number": order.number, "hash": order.verification_hash()})
+        except NoReverseMatch:
+            path = ""
+        if path:
+            ctx["status_path"] = path
+            ctx["status_url"] = f"http://{ctx['site'].domain}{path}"
+        OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, ctx)
+
+
+# --- Refunds ------------------------------------------------------------------------------------------
+
+
+class RefundError(Exception):
+    pass
+
+
+def order_refundable_amount(*, order) -> Decimal:
+    source = order.sources.filter(source_type__name=SOURCE_TYPE_NAME).first()
+    if source is None:
+        return Decimal("0.00")
+    return source.amount_debited - source.amount_refunded
+
+
+def payment_refund_create(*, order, amount: Decimal, token: str, reason: str = "") -> PaymentEvent:
+    """Refund part or all of a card-paid order at Stripe and record it as an Oscar payment event.
+
+    `token` comes from the form the staff member submitted, so a double click
+    (same token) refunds once.
+    """
+    api = stripe_api()
+    with transaction.atomic():
+        source = order.sources.select_for_update().filter(source_type__name=SOURCE_TYPE_NAME).first()
+        if source is None:
+            raise RefundError(_("This order was not paid by card, so there is nothing to refund at Stripe."))
+        key = idempotency_key("refund", order.number, token)
+        refundable = source.amount_debited - source.amount_refunded
+        if amount <= 0 or amount > refundable:
+            raise RefundError(_("You can refund between 0,01 and %(max)s kr.") % {"max": refundable})
+        try:
+            refund = api.Refund.create(
+                payment_intent=source.reference, amount=to_ore(amount),
+                metadata={"order_number": order.number, "reason": reason[:400]},
+                idempotency_key=key,
+            )
+        except stripe.StripeError as exc:
+            raise RefundError(exc.user_message or str(exc))
+        existing = PaymentEvent.objects.filter(order=order, event_type__name=EVENT_REFUNDED,
+                                               reference=refund.id).first()
+        if existing:
+            return existing
+        return _refund_record(order=order, source=source, refund_id=refund.id, amount=from_ore(refund.amount))
+
+
+def _refund_record(*, order, source, refund_id: str, amount: Decimal) -> PaymentEvent:
+    source.refund(amount, reference=refund_id)
+    event_type, _created = PaymentEventType.objects.get_or_create(name=EVENT_REFUNDED)
+    return PaymentEvent.objects.create(order=order, event_type=event_type, amount=amount, reference=refund_id)
+
+
+# --- Webhooks -------------------------------------------------------------------------------------------
+
+
+def stripe_event_process(*, event) -> bool:
+    """Handle a verified webhook event once; False when it was seen before (a replay)."""
+    with transaction.atomic():
+        _record, created = StripeEvent.objects.get_or_create(event_id=event.id, defaults={"type": event.type})
+        if not created:
+            return False
+        handler = EVENT_HANDLERS.get(event.type)
+        if handler:
+            handler(event.data.object)
+        stripe_event_received.send(sender=StripeEvent, event=event)
+        return True
+
+
+def _order_number_of(obj) -> str | None:
+    metadata = getattr(obj, "metadata", None)
+    return getattr(metadata, "order_number", None) if metadata else None
+
+
+def _on_session_paid(session) -> None:
+    order_number = _order_number_of(session) or session.client_reference_id
+    if session.payment_status == "paid" and order_number:
+        checkout_payment_complete(order_number=order_number)
+
+
+def _on_session_expired(session) -> None:
+    order_number = _order_number_of(session) or session.client_reference_id
+    payment = CheckoutPayment.objects.filter(order_number=order_number).first()
+    if payment and payment.stripe_session_id == session.id:
+        checkout_payment_release(order_number=order_number, reason="expired")
+
+
+def _on_payment_failed(intent) -> None:
+    order_number = _order_number_of(intent)
+    code = _payment_error_code(intent.last_payment_error) if intent.last_payment_error else ""
+    CheckoutPayment.objects.filter(order_number=order_number, status=CheckoutPayment.Status.OPEN).update(
+        last_error=code, stripe_payment_intent_id=intent.id
+    )
+
+
+def _on_payment_succeeded(intent) -> None:
+    order_number = _order_number_of(intent)
+    unplaced = CheckoutPayment.objects.filter(order_number=order_number, order__isnull=True)
+    if order_number and unplaced.exists():
+        checkout_payment_complete(order_number=order_number)
+
+
+def _on_refund(refund) -> None:
+    """A refund made elsewhere (e.g. in Stripe's dashboard) still becomes an Oscar payment event."""
+    order_number = _order_number_of(refund)
+    payment = CheckoutPayment.objects.filter(stripe_payment_intent_id=refund.payment_intent).first()
+    order = payment.order if payment else Order.objects.filter(number=order_number).first()
+    if order is None:
+        return
+    source = order.sources.select_for_update().filter(source_type__name=SOURCE_TYPE_NAME).first()
+    if source is None or PaymentEvent.objects.filter(order=order, reference=refund.id).exists():
+        return
+    _refund_record(order=order, source=source, refund_id=refund.id, amount=from_ore(refund.amount))
+
+
+def _on_transfer_reversed(transfer) -> None:
+    """Mark a vendor payout reversed once Stripe confirms the full reversal."""
+    from vendors.models import VendorOrder
+
+    if transfer.reversed:
+        VendorOrder.objects.filter(stripe_transfer_id=transfer.id).update(
+            payout_state=VendorOrder.PayoutState.REVERSED
+        )
+
+
+EVENT_HANDLERS = {
+    "checkout.session.completed": _on_session_paid,
+    "checkout.session.async_payment_succeeded": _on_session_paid,
+    "checkout.session.expired": _on_session_expired,
+    "payment_intent.payment_failed": _on_payment_failed,
+    "payment_intent.succeeded": _on_payment_succeeded,
+    "refund.created": _on_refund,
+    "transfer.reversed": _on_transfer_reversed,
+}

@@ -1,0 +1,64 @@
+import logging
+
+import stripe
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from oscar.core.loading import get_model
+
+from .forms import RefundForm
+from .services import RefundError, order_refundable_amount, payment_refund_create, stripe_event_process
+
+logger = logging.getLogger("payments")
+Order = get_model("order", "Order")
+
+
+@csrf_exempt
+@require_POST
+@transaction.non_atomic_requests
+def stripe_webhook(request):
+    """Stripe's event delivery: only correctly signed, fresh events are handled, each once."""
+    signature = request.headers.get("Stripe-Signature", "")
+    if not signature or not settings.STRIPE_WEBHOOK_SECRET:
+        return HttpResponseBadRequest("missing signature")
+    try:
+        event = stripe.Webhook.construct_event(
+            request.body.decode(), signature, settings.STRIPE_WEBHOOK_SECRET
+        )
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponseBadRequest("invalid payload")
+    except stripe.SignatureVerificationError:
+        logger.warning("webhook with a bad or stale signature rejected")
+        return HttpResponseBadRequest("invalid signature")
+    processed = stripe_event_process(event=event)
+    return HttpResponse("ok" if processed else "already processed")
+
+
+@login_required
+def order_refund(request, number):
+    """Staff refund a card-paid order fully or partly; Stripe first, then an Oscar payment event."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    order = get_object_or_404(Order, number=number)
+    refundable = order_refundable_amount(order=order)
+    form = RefundForm(request.POST or None, refundable=refundable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            event = payment_refund_create(order=order, amount=data["amount"], token=data["token"],
+                                          reason=data["reason"])
+        except RefundError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Refunded %(amount)s kr. (Stripe refund %(ref)s).") % {
+                "amount": f"{event.amount:.2f}".replace(".", ","), "ref": event.reference})
+            return redirect(reverse("dashboard:order-detail", kwargs={"number": order.number}))
+    return render(request, "payments/refund.html", {"order": order, "form": form, "refundable": refundable})
