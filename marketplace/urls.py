@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("vendors/", include("vendors.urls")),
     # Staff card refunds (payments), next to Oscar's order dashboard.
     path("", include((payments_dashboard_urls, "payments_dashboard"))),
+    # Bulk orders, e-invoices and reports for municipalities (procurement).
+    path("kommune/", include("procurement.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 )
 

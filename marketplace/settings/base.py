@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "marketplace.apps.MarketplaceConfig",
     "vendors",
     "baskets",
+    "procurement",
     "payments",
 ]
 
@@ -223,6 +224,11 @@ VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024
 VENDOR_IMPORT_MAX_ROWS = 1000
 # Delivery price per gift basket, incl. VAT (collect at the hub is free).
 MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00"))
+# Bulk orders by public buyers (procurement): days before the earliest delivery,
+# payment terms on invoices, and how long recipients' names and addresses are kept.
+PROCUREMENT_LEAD_TIME_DAYS = env.int("PROCUREMENT_LEAD_TIME_DAYS", default=7)
+PROCUREMENT_PAYMENT_DAYS = env.int("PROCUREMENT_PAYMENT_DAYS", default=30)
+PROCUREMENT_ANONYMISE_AFTER_DAYS = env.int("PROCUREMENT_ANONYMISE_AFTER_DAYS", default=30)
 MARKETPLACE_SELLER = {
     "name": env.str("MARKETPLACE_SELLER_NAME", default="Fælleskurv ApS"),
     "cvr": env.str("MARKETPLACE_SELLER_CVR", default="13585628"),
@@ -274,6 +280,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Periodic tasks; the issues that own them add entries here.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "marketplace.tasks.heartbeat", "schedule": 60.0},
+    # Bulk orders: invoices whose task was lost, and recipients' data after delivery.
+    "procurement-invoices-sweep": {"task": "procurement.invoices_missing_sweep", "schedule": 600.0},
+    "procurement-recipients-anonymise": {"task": "procurement.recipients_anonymise", "schedule": 3600.0},
 }
 
 LOGGING = {

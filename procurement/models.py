@@ -1,0 +1,269 @@
+"""Organisations that buy in bulk, their bulk orders, recipients and e-invoices.
+
+A bulk order becomes an ordinary Oscar order once it is approved (or needs no
+approval); the invoice is issued from that order and kept, XML included, so a
+document once sent never changes.
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_cvr, validate_ean_location
+
+postcode_validator = RegexValidator(r"^\d{4}$", _("A Danish postcode has 4 digits."))
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, validators=[validate_cvr])
+    street = models.CharField(_("street"), max_length=255)
+    postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
+    city = models.CharField(_("city"), max_length=128)
+    invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
+    approval_limit = models.DecimalField(
+        _("approval limit (DKK incl. VAT)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("10000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Orders above this total wait for an approver."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class OrganisationLocation(models.Model):
+    """An EAN (GLN) location number: the public unit that receives the e-invoice."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
+    ean = models.CharField(_("EAN number"), max_length=13, unique=True, validators=[validate_ean_location])
+    unit_name = models.CharField(_("unit"), max_length=255, help_text=_("e.g. the department"))
+
+    class Meta:
+        verbose_name = _("EAN location number")
+        verbose_name_plural = _("EAN location numbers")
+        ordering = ["unit_name"]
+
+    def __str__(self):
+        return f"{self.ean} - {self.unit_name}"
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        BUYER = "buyer", _("Buyer")
+        APPROVER = "approver", _("Approver")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="procurement_memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUYER)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+
+class VolumePriceTier(models.Model):
+    """From `min_quantity` baskets in one order, every price is `discount_percent` lower."""
+
+    min_quantity = models.PositiveIntegerField(_("from number of baskets"), unique=True)
+    discount_percent = models.DecimalField(
+        _("discount (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("volume price tier")
+        verbose_name_plural = _("volume price tiers")
+        ordering = ["min_quantity"]
+
+    def __str__(self):
+        return f"{self.discount_percent} % ≥ {self.min_quantity}"
+
+
+class BulkOrder(models.Model):
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+        REJECTED = "rejected", _("Rejected")
+        PLACED = "placed", _("Placed")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bulk_orders")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="bulk_orders"
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
+    location = models.ForeignKey(
+        OrganisationLocation, on_delete=models.PROTECT, related_name="bulk_orders", verbose_name=_("EAN")
+    )
+    po_number = models.CharField(_("purchase-order number"), max_length=64)
+    person_reference = models.CharField(_("person reference"), max_length=64)
+    accounting_cost = models.CharField(_("account / cost centre"), max_length=64, blank=True)
+    requested_delivery_date = models.DateField(_("requested delivery date"))
+    basket_count = models.PositiveIntegerField(_("number of baskets"))
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    total_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_order"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bulk order")
+        verbose_name_plural = _("bulk orders")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organisation} #{self.pk}"
+
+
+class BulkOrderLine(models.Model):
+    """One ready-made basket (design) in the order: how many, at what price per basket."""
+
+    bulk_order = models.ForeignKey(BulkOrder, on_delete=models.CASCADE, related_name="lines")
+    design = models.ForeignKey("giftbaskets.BasketDesign", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField()
+    unit_price_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    unit_discount_excl_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        ordering = ["pk"]
+
+    @property
+    def unit_net_excl_tax(self) -> Decimal:
+        return self.unit_price_excl_tax - self.unit_discount_excl_tax
+
+    @property
+    def line_total_excl_tax(self) -> Decimal:
+        return self.unit_net_excl_tax * self.quantity
+
+
+class Recipient(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        PACKED = "packed", _("Packed")
+        DELIVERED = "delivered", _("Delivered")
+
+    bulk_order = models.ForeignKey(BulkOrder, on_delete=models.CASCADE, related_name="recipients")
+    position = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=255)
+    street = models.CharField(_("street"), max_length=255)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = models.CharField(_("city"), max_length=128)
+    message = models.TextField(_("gift message"), blank=True)
+    quantity = models.PositiveIntegerField(_("baskets"), default=1)
+    design = models.ForeignKey("giftbaskets.BasketDesign", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        ordering = ["bulk_order", "position"]
+
+    def __str__(self):
+        return self.name
+
+
+class InvoiceCounter(models.Model):
+    """The last number issued in a series; locked row = numbers without gaps."""
+
+    series = models.CharField(max_length=32, unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.series}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INVOICE)
+    bulk_order = models.ForeignKey(BulkOrder, on_delete=models.PROTECT, related_name="invoices")
+    credited_invoice = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_note"
+    )
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    total_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    xml = models.TextField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bulk_order"], condition=models.Q(kind="invoice"), name="one_invoice_per_bulk_order"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"

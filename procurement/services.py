@@ -1,0 +1,598 @@
+"""Writes for bulk ordering: invitations, placing, approving, invoicing, credit notes, privacy.
+
+Money-changing actions lock the bulk order row and are safe to repeat.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class, get_model
+from oscar.core.prices import Price
+
+from baskets.services import gift_basket_add_to_cart
+
+from . import ubl
+from .models import (
+    BulkOrder,
+    BulkOrderLine,
+    Invitation,
+    Invoice,
+    InvoiceCounter,
+    Membership,
+    Organisation,
+    OrganisationLocation,
+    Recipient,
+)
+from .selectors import Quote, bulk_quote, earliest_delivery_date  # noqa: F401 (re-exported)
+from .strategy import VolumeDiscountVAT
+
+logger = logging.getLogger(__name__)
+
+Basket = get_model("basket", "Basket")
+Country = get_model("address", "Country")
+ShippingAddress = get_model("order", "ShippingAddress")
+BillingAddress = get_model("order", "BillingAddress")
+OrderCreator = get_class("order.utils", "OrderCreator")
+OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
+Free = get_class("shipping.methods", "Free")
+
+INVOICE_SERIES = "invoice"
+ANONYMISED = "Anonymiseret"
+
+
+class ProcurementError(ValidationError):
+    """A rule stopped the action; the message says why."""
+
+
+# --- Members ---------------------------------------------------------------------------
+
+
+def invitation_send(
+    *, organisation: Organisation, email: str, role: str, invited_by, base_url: str
+) -> Invitation:
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email.strip().lower(), role=role, invited_by=invited_by
+    )
+    link = base_url.rstrip("/") + reverse("procurement:invitation-accept", kwargs={"token": invitation.token})
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("procurement/emails/invitation.txt", {"invitation": invitation, "link": link})
+        subject = _("Invitation to order for %(organisation)s") % {"organisation": organisation.name}
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user) -> Membership:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ProcurementError(_("This invitation has already been used."))
+    if user.email.lower() != invitation.email.lower():
+        raise ProcurementError(_("This invitation was sent to another e-mail address."))
+    membership, _created = Membership.objects.update_or_create(
+        organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+# --- Bulk orders -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecipientData:
+    name: str
+    street: str
+    postcode: str
+    city: str
+    message: str
+    design_id: int
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class BulkOrderDraft:
+    """What the buyer chose before the quote: kept in the session, saved only on confirmation."""
+
+    recipients: list[RecipientData]
+    requested_delivery_date: date
+
+    @property
+    def design_counts(self) -> dict[int, int]:
+        counts: dict[int, int] = {}
+        for recipient in self.recipients:
+            counts[recipient.design_id] = counts.get(recipient.design_id, 0) + recipient.quantity
+        return counts
+
+    def as_session(self) -> dict:
+        return {
+            "recipients": [r.__dict__ for r in self.recipients],
+            "requested_delivery_date": self.requested_delivery_date.isoformat(),
+        }
+
+    @classmethod
+    def from_session(cls, data: dict) -> "BulkOrderDraft":
+        return cls(
+            recipients=[RecipientData(**r) for r in data["recipients"]],
+            requested_delivery_date=date.fromisoformat(data["requested_delivery_date"]),
+        )
+
+
+def _emails_of(organisation: Organisation, role: str) -> list[str]:
+    return list(
+        organisation.memberships.filter(role=role, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def bulk_order_create(
+    *,
+    organisation: Organisation,
+    user,
+    draft: BulkOrderDraft,
+    location: OrganisationLocation,
+    po_number: str,
+    person_reference: str,
+    accounting_cost: str = "",
+    base_url: str = "",
+) -> BulkOrder:
+    """Save the confirmed order; place it now or, above the organisation's limit, ask an approver."""
+    po_number, person_reference = po_number.strip(), person_reference.strip()
+    if location.organisation_id != organisation.pk:
+        raise ProcurementError(_("Choose one of the organisation's own EAN numbers."))
+    if not po_number:
+        raise ProcurementError(_("Enter the purchase-order number."))
+    if not person_reference:
+        raise ProcurementError(_("Enter the person reference the invoice must carry."))
+    if not draft.recipients:
+        raise ProcurementError(_("The order has no recipients."))
+    if draft.requested_delivery_date < earliest_delivery_date():
+        raise ProcurementError(
+            _("The earliest delivery date is %(date)s.")
+            % {"date": earliest_delivery_date().strftime("%d.%m.%Y")}
+        )
+    quote = bulk_quote(design_counts=draft.design_counts)
+    if quote.problems:
+        raise ProcurementError(quote.problems)
+
+    needs_approval = quote.total_incl_tax > organisation.approval_limit
+    bulk_order = BulkOrder.objects.create(
+        organisation=organisation,
+        created_by=user,
+        status=BulkOrder.Status.AWAITING_APPROVAL if needs_approval else BulkOrder.Status.PLACED,
+        location=location,
+        po_number=po_number,
+        person_reference=person_reference,
+        accounting_cost=accounting_cost.strip(),
+        requested_delivery_date=draft.requested_delivery_date,
+        basket_count=quote.basket_count,
+        discount_percent=quote.discount_percent,
+        total_excl_tax=quote.total_excl_tax,
+        total_tax=quote.total_tax,
+        total_incl_tax=quote.total_incl_tax,
+    )
+    _lines_save(bulk_order=bulk_order, quote=quote)
+    Recipient.objects.bulk_create(
+        Recipient(
+            bulk_order=bulk_order,
+            position=position,
+            name=r.name,
+            street=r.street,
+            postcode=r.postcode,
+            city=r.city,
+            message=r.message,
+            quantity=r.quantity,
+            design_id=r.design_id,
+        )
+        for position, r in enumerate(draft.recipients, start=1)
+    )
+    if needs_approval:
+        _approval_request_send(bulk_order=bulk_order, base_url=base_url)
+    else:
+        _bulk_order_place(bulk_order=bulk_order, user=user)
+    return bulk_order
+
+
+def _lines_save(*, bulk_order: BulkOrder, quote: Quote) -> None:
+    BulkOrderLine.objects.bulk_create(
+        BulkOrderLine(
+            bulk_order=bulk_order,
+            design=line.design,
+            title=line.title,
+            quantity=line.quantity,
+            unit_price_excl_tax=line.unit_gross_excl_tax,
+            unit_discount_excl_tax=line.unit_discount_excl_tax,
+        )
+        for line in quote.lines
+    )
+
+
+def _approval_request_send(*, bulk_order: BulkOrder, base_url: str) -> None:
+    recipients = _emails_of(bulk_order.organisation, Membership.Role.APPROVER)
+    if not recipients:
+        return
+    link = base_url.rstrip("/") + reverse(
+        "procurement:order-detail", kwargs={"slug": bulk_order.organisation.slug, "pk": bulk_order.pk}
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Order awaiting your approval: %(total)s kr.") % {"total": bulk_order.total_incl_tax}
+        body = render_to_string(
+            "procurement/emails/approval_request.txt", {"bulk_order": bulk_order, "link": link}
+        )
+
+    def send():
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def bulk_order_approve(*, bulk_order: BulkOrder, user) -> BulkOrder:
+    bulk_order = BulkOrder.objects.select_for_update().get(pk=bulk_order.pk)
+    if bulk_order.status != BulkOrder.Status.AWAITING_APPROVAL:
+        return bulk_order
+    _approver_check(bulk_order=bulk_order, user=user)
+    bulk_order.status = BulkOrder.Status.PLACED
+    bulk_order.decided_by = user
+    bulk_order.decided_at = timezone.now()
+    bulk_order.save(update_fields=["status", "decided_by", "decided_at"])
+    _bulk_order_place(bulk_order=bulk_order, user=bulk_order.created_by)
+    return bulk_order
+
+
+@transaction.atomic
+def bulk_order_reject(*, bulk_order: BulkOrder, user, reason: str) -> BulkOrder:
+    bulk_order = BulkOrder.objects.select_for_update().get(pk=bulk_order.pk)
+    if bulk_order.status != BulkOrder.Status.AWAITING_APPROVAL:
+        return bulk_order
+    _approver_check(bulk_order=bulk_order, user=user)
+    if not reason.strip():
+        raise ProcurementError(_("Say why the order is rejected."))
+    bulk_order.status = BulkOrder.Status.REJECTED
+    bulk_order.decided_by = user
+    bulk_order.decided_at = timezone.now()
+    bulk_order.rejection_reason = reason.strip()
+    bulk_order.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    if bulk_order.created_by and bulk_order.created_by.email:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Your order was rejected")
+            body = render_to_string("procurement/emails/rejected.txt", {"bulk_order": bulk_order})
+        email = bulk_order.created_by.email
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    return bulk_order
+
+
+def _approver_check(*, bulk_order: BulkOrder, user) -> None:
+    is_approver = Membership.objects.filter(
+        organisation_id=bulk_order.organisation_id, user=user, role=Membership.Role.APPROVER
+    ).exists()
+    if not (is_approver or user.is_staff):
+        raise ProcurementError(_("Only an approver can decide on this order."))
+
+
+def _country_dk():
+    country, _created = Country.objects.get_or_create(
+        iso_3166_1_a2="DK",
+        defaults={
+            "iso_3166_1_a3": "DNK",
+            "iso_3166_1_numeric": "208",
+            "printable_name": "Danmark",
+            "name": "Kongeriget Danmark",
+            "is_shipping_country": True,
+        },
+    )
+    return country
+
+
+def _bulk_order_place(*, bulk_order: BulkOrder, user) -> None:
+    """Build an Oscar basket with the discount strategy and place it with Oscar's OrderCreator.
+
+    Oscar's `order_placed` signal fires, so the order is split per vendor like
+    any other order. The total passed to Oscar is the invoice's total (VAT
+    rounded once), so order and invoice agree to the øre.
+    """
+    strategy = VolumeDiscountVAT(discount_percent=bulk_order.discount_percent)
+    basket = Basket.objects.create(owner=user if user and user.is_authenticated else None)
+    basket.strategy = strategy
+    for line in bulk_order.lines.select_related("design"):
+        gift_basket_add_to_cart(basket=basket, design=line.design, quantity=line.quantity, strategy=strategy)
+    basket = Basket.objects.get(pk=basket.pk)
+    basket.strategy = strategy
+    excl = basket.total_excl_tax
+    if excl != bulk_order.total_excl_tax:
+        raise ProcurementError(
+            _("Prices have changed since the quote (%(old)s → %(new)s kr. excl. VAT). Please order again.")
+            % {"old": bulk_order.total_excl_tax, "new": excl}
+        )
+    total = Price(currency="DKK", excl_tax=excl, incl_tax=bulk_order.total_incl_tax)
+    organisation = bulk_order.organisation
+    country = _country_dk()
+    recipients = list(bulk_order.recipients.all()[:2])
+    single = recipients[0] if len(recipients) == 1 else None
+    shipping_address = ShippingAddress.objects.create(
+        first_name="",
+        last_name=single.name if single else organisation.name,
+        line1=single.street if single else organisation.street,
+        postcode=single.postcode if single else organisation.postcode,
+        line4=single.city if single else organisation.city,
+        country=country,
+        notes=_("Bulk order: see the delivery list (%(count)d recipients).")
+        % {"count": bulk_order.recipients.count()},
+    )
+    billing_address = BillingAddress.objects.create(
+        last_name=organisation.name,
+        line1=organisation.street,
+        postcode=organisation.postcode,
+        line4=organisation.city,
+        country=country,
+    )
+    method = Free()
+    basket.freeze()
+    order = OrderCreator().place_order(
+        basket=basket,
+        total=total,
+        shipping_method=method,
+        shipping_charge=method.calculate(basket),
+        user=user,
+        shipping_address=shipping_address,
+        billing_address=billing_address,
+        order_number=OrderNumberGenerator().order_number(basket),
+        guest_email="" if user else organisation.invoice_email,
+    )
+    basket.submit()
+    bulk_order.order = order
+    bulk_order.save(update_fields=["order"])
+    transaction.on_commit(partial(_invoice_issue_enqueue, bulk_order_id=bulk_order.pk))
+
+
+def _invoice_issue_enqueue(*, bulk_order_id: int) -> None:
+    from .tasks import invoice_issue_task
+
+    invoice_issue_task.delay(bulk_order_id)
+
+
+@transaction.atomic
+def bulk_order_cancel(*, bulk_order: BulkOrder, user) -> BulkOrder:
+    """Cancel an order; a placed order's invoice is cancelled with a credit note."""
+    bulk_order = BulkOrder.objects.select_for_update().get(pk=bulk_order.pk)
+    if bulk_order.status in (BulkOrder.Status.CANCELLED, BulkOrder.Status.REJECTED):
+        return bulk_order
+    if bulk_order.status == BulkOrder.Status.DELIVERED:
+        raise ProcurementError(_("A delivered order cannot be cancelled."))
+    invoice = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    if invoice and invoice.paid_at:
+        raise ProcurementError(_("The invoice is paid; cancel by refund instead."))
+    bulk_order.status = BulkOrder.Status.CANCELLED
+    bulk_order.save(update_fields=["status"])
+    if bulk_order.order_id:
+        order = bulk_order.order
+        if order.status != "Cancelled" and "Cancelled" in order.available_statuses():
+            order.set_status("Cancelled")
+    if invoice is not None:
+        credit_note_issue(invoice=invoice)
+    return bulk_order
+
+
+@transaction.atomic
+def bulk_order_mark_delivered(*, bulk_order: BulkOrder) -> BulkOrder:
+    bulk_order = BulkOrder.objects.select_for_update().get(pk=bulk_order.pk)
+    if bulk_order.status != BulkOrder.Status.PLACED:
+        return bulk_order
+    now = timezone.now()
+    bulk_order.recipients.filter(delivered_at__isnull=True).update(
+        status=Recipient.Status.DELIVERED, delivered_at=now
+    )
+    bulk_order.status = BulkOrder.Status.DELIVERED
+    bulk_order.delivered_at = now
+    bulk_order.save(update_fields=["status", "delivered_at"])
+    return bulk_order
+
+
+# --- Invoices ------------------------------------------------------------------------------
+
+
+def invoice_number_next(*, series: str = INVOICE_SERIES) -> int:
+    """The next number of the series. Call inside the transaction that saves the document:
+
+    the counter row stays locked until commit, and a rollback gives the number back.
+    """
+    InvoiceCounter.objects.get_or_create(series=series)
+    counter = InvoiceCounter.objects.select_for_update().get(series=series)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _seller_party() -> ubl.Party:
+    seller = settings.MARKETPLACE_SELLER
+    return ubl.Party(
+        name=seller["name"],
+        cvr=seller["cvr"],
+        street=seller["street"],
+        postcode=seller["postcode"],
+        city=seller["city"],
+        endpoint_id=seller["cvr"],
+        endpoint_scheme=ubl.SCHEME_DK_CVR,
+        vat_number=f"DK{seller['cvr']}",
+    )
+
+
+def _buyer_party(bulk_order: BulkOrder) -> ubl.Party:
+    organisation = bulk_order.organisation
+    return ubl.Party(
+        name=organisation.name,
+        cvr=organisation.cvr,
+        street=organisation.street,
+        postcode=organisation.postcode,
+        city=organisation.city,
+        endpoint_id=bulk_order.location.ean,
+        endpoint_scheme=ubl.SCHEME_GLN,
+        contact_name=bulk_order.person_reference,
+        contact_email=organisation.invoice_email,
+    )
+
+
+def ubl_document_for(
+    *, bulk_order: BulkOrder, number: int, issue_date: date, credited: Invoice | None = None
+):
+    lines = [
+        ubl.UblLine(
+            item_name=line.title,
+            quantity=line.quantity,
+            net_price=line.unit_net_excl_tax,
+            gross_price=line.unit_price_excl_tax,
+            seller_item_id=f"GB-{line.design_id}",
+        )
+        for line in bulk_order.lines.all()
+    ]
+    note = _("Unit %(unit)s (EAN %(ean)s). %(count)d gift baskets, delivery %(date)s.") % {
+        "unit": bulk_order.location.unit_name,
+        "ean": bulk_order.location.ean,
+        "count": bulk_order.basket_count,
+        "date": bulk_order.requested_delivery_date.strftime("%d.%m.%Y"),
+    }
+    if bulk_order.discount_percent:
+        note += " " + _("Volume discount %(percent)s %% included in the prices.") % {
+            "percent": f"{bulk_order.discount_percent.normalize():f}"
+        }
+    return ubl.UblDocument(
+        is_credit_note=credited is not None,
+        number=str(number),
+        issue_date=issue_date,
+        due_date=None if credited else issue_date + timedelta(days=settings.PROCUREMENT_PAYMENT_DAYS),
+        seller=_seller_party(),
+        buyer=_buyer_party(bulk_order),
+        buyer_reference=bulk_order.person_reference,
+        order_reference=bulk_order.po_number,
+        accounting_cost=bulk_order.accounting_cost,
+        delivery_date=bulk_order.requested_delivery_date,
+        lines=lines,
+        iban=settings.MARKETPLACE_SELLER["iban"],
+        bic=settings.MARKETPLACE_SELLER["bic"],
+        vat_rate=settings.VAT_RATE,
+        note=note,
+        payment_terms=_("Net %(days)d days") % {"days": settings.PROCUREMENT_PAYMENT_DAYS},
+        billing_reference=(str(credited.number), credited.issue_date) if credited else None,
+    )
+
+
+@transaction.atomic
+def invoice_issue(*, bulk_order_id: int) -> Invoice | None:
+    """Issue the placed order's invoice once; a second call returns the same invoice."""
+    bulk_order = (
+        BulkOrder.objects.select_for_update().select_related("organisation", "location").get(pk=bulk_order_id)
+    )
+    existing = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    if existing is not None or bulk_order.order_id is None:
+        return existing
+    if bulk_order.status not in (BulkOrder.Status.PLACED, BulkOrder.Status.DELIVERED):
+        return None
+    issue_date = timezone.localdate()
+    number = invoice_number_next()
+    with translation.override(settings.LANGUAGE_CODE):
+        document = ubl_document_for(bulk_order=bulk_order, number=number, issue_date=issue_date)
+    if document.total_incl_tax != bulk_order.total_incl_tax:
+        raise ProcurementError(f"Invoice total {document.total_incl_tax} differs from the order's")
+    return Invoice.objects.create(
+        number=number,
+        kind=Invoice.Kind.INVOICE,
+        bulk_order=bulk_order,
+        issue_date=issue_date,
+        due_date=document.due_date,
+        total_excl_tax=document.line_total,
+        total_tax=document.tax_amount,
+        total_incl_tax=document.total_incl_tax,
+        xml=ubl.document_build(document).decode(),
+    )
+
+
+@transaction.atomic
+def credit_note_issue(*, invoice: Invoice) -> Invoice:
+    """Credit an invoice in full; repeat-safe (one credit note per invoice)."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    existing = Invoice.objects.filter(credited_invoice=invoice).first()
+    if existing is not None:
+        return existing
+    bulk_order = invoice.bulk_order
+    issue_date = timezone.localdate()
+    number = invoice_number_next()
+    with translation.override(settings.LANGUAGE_CODE):
+        document = ubl_document_for(
+            bulk_order=bulk_order, number=number, issue_date=issue_date, credited=invoice
+        )
+    return Invoice.objects.create(
+        number=number,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        bulk_order=bulk_order,
+        credited_invoice=invoice,
+        issue_date=issue_date,
+        due_date=issue_date,
+        total_excl_tax=document.line_total,
+        total_tax=document.tax_amount,
+        total_incl_tax=document.total_incl_tax,
+        xml=ubl.document_build(document).decode(),
+    )
+
+
+@transaction.atomic
+def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
+    """Staff record the payment; that releases the vendors' payouts. Repeat-safe."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != Invoice.Kind.INVOICE:
+        raise ProcurementError(_("Only invoices can be marked paid."))
+    if invoice.paid_at is not None:
+        return invoice
+    if Invoice.objects.filter(credited_invoice=invoice).exists():
+        raise ProcurementError(_("This invoice has been credited."))
+    invoice.paid_at = timezone.now()
+    invoice.paid_by = user
+    invoice.save(update_fields=["paid_at", "paid_by"])
+    order = invoice.bulk_order.order
+    if order is not None:
+        if order.status == "Pending" and "Paid" in order.available_statuses():
+            order.set_status("Paid")
+        try:
+            from fulfilment.services import order_payouts_release
+        except ImportError:  # the split app is optional for procurement
+            order_payouts_release = None
+        if order_payouts_release is not None:
+            order_payouts_release(order=order)
+    return invoice
+
+
+# --- Privacy -------------------------------------------------------------------------------
+
+
+def recipients_anonymise(*, now=None) -> int:
+    """Blank recipients' names and addresses a set number of days after delivery."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PROCUREMENT_ANONYMISE_AFTER_DAYS)
+    with transaction.atomic():
+        due = Recipient.objects.select_for_update().filter(
+            anonymised_at__isnull=True, delivered_at__isnull=False, delivered_at__lte=cutoff
+        )
+        order_ids = set(due.values_list("bulk_order_id", flat=True))
+        count = due.update(name=ANONYMISED, street="", city="", message="", anonymised_at=now)
+        for bulk_order in BulkOrder.objects.filter(pk__in=order_ids).select_related(
+            "order__shipping_address"
+        ):
+            if not bulk_order.recipients.filter(anonymised_at__isnull=True).exists():
+                bulk_order.anonymised_at = now
+                bulk_order.save(update_fields=["anonymised_at"])
+                address = bulk_order.order.shipping_address if bulk_order.order_id else None
+                if address is not None and bulk_order.recipients.count() == 1:
+                    address.last_name, address.line1, address.line4 = ANONYMISED, "", ""
+                    address.save(update_fields=["last_name", "line1", "line4"])
+    return count

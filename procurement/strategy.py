@@ -1,0 +1,39 @@
+"""Oscar pricing strategy for bulk orders: the Danish VAT strategy with the volume discount.
+
+The discount lowers each stock record's price before VAT is added, so every
+order line (and therefore each vendor's share) carries its discounted price.
+Unit prices incl. VAT are rounded to 5 øre, which makes the price excl. VAT a
+multiple of 4 øre and 25 % VAT exact on every unit: lines, vendor shares and
+the invoice (VAT rounded once on the total) then add up to the øre.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from oscar.apps.partner.prices import FixedPrice
+from oscar.apps.partner.prices import Unavailable as UnavailablePrice
+
+from marketplace.oscar_apps.partner.strategy import DanishVAT
+
+FIVE_ORE = Decimal("0.05")
+
+
+def discounted(price_excl_tax: Decimal, discount_percent: Decimal, vat_rate: Decimal) -> Decimal:
+    """The unit price excl. VAT after the discount, such that the price incl. VAT is whole 5 øre."""
+    factor = (Decimal("100") - discount_percent) / Decimal("100")
+    incl = price_excl_tax * factor * (1 + vat_rate)
+    incl = (incl / FIVE_ORE).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * FIVE_ORE
+    return incl / (1 + vat_rate)
+
+
+class VolumeDiscountVAT(DanishVAT):
+    def __init__(self, request=None, *, discount_percent: Decimal = Decimal("0")):
+        super().__init__(request)
+        self.discount_percent = discount_percent
+
+    def pricing_policy(self, product, stockrecord):
+        if not stockrecord or stockrecord.price is None:
+            return UnavailablePrice()
+        rate = self.get_rate(product, stockrecord)
+        excl = discounted(stockrecord.price, self.discount_percent, rate).quantize(self.exponent)
+        tax = (excl * rate).quantize(self.exponent)
+        return FixedPrice(currency=stockrecord.price_currency, excl_tax=excl, tax=tax)

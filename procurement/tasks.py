@@ -1,0 +1,31 @@
+"""Celery tasks: thin wrappers that fetch fresh rows through the services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="procurement.invoice_issue", acks_late=True)
+def invoice_issue_task(bulk_order_id: int) -> int | None:
+    invoice = services.invoice_issue(bulk_order_id=bulk_order_id)
+    return invoice.number if invoice else None
+
+
+@shared_task(name="procurement.invoices_missing_sweep", acks_late=True)
+def invoices_missing_sweep() -> int:
+    """Issue invoices for placed orders whose task was lost (broker down at commit)."""
+    from .models import BulkOrder
+
+    missing = BulkOrder.objects.filter(
+        status__in=[BulkOrder.Status.PLACED, BulkOrder.Status.DELIVERED], order__isnull=False
+    ).exclude(invoices__kind="invoice")
+    count = 0
+    for pk in missing.values_list("pk", flat=True):
+        if services.invoice_issue(bulk_order_id=pk):
+            count += 1
+    return count
+
+
+@shared_task(name="procurement.recipients_anonymise", acks_late=True)
+def recipients_anonymise_task() -> int:
+    return services.recipients_anonymise()

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procurement"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("effekt/", views.impact_all, name="impact-all"),
+    path("modtagere-skabelon.csv", views.recipients_template, name="recipients-template"),
+    path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("<slug:slug>/", views.organisation_detail, name="organisation"),
+    path("<slug:slug>/medlemmer/", views.members, name="members"),
+    path("<slug:slug>/bestil/", views.order_start, name="order-start"),
+    path("<slug:slug>/bestil/tilbud/", views.order_quote, name="order-quote"),
+    path("<slug:slug>/ordrer/<int:pk>/", views.order_detail, name="order-detail"),
+    path("<slug:slug>/ordrer/<int:pk>/godkend/", views.order_approve, name="order-approve"),
+    path("<slug:slug>/ordrer/<int:pk>/afvis/", views.order_reject, name="order-reject"),
+    path("<slug:slug>/ordrer/<int:pk>/annuller/", views.order_cancel, name="order-cancel"),
+    path("<slug:slug>/ordrer/<int:pk>/leveret/", views.order_delivered, name="order-delivered"),
+    path("<slug:slug>/ordrer/<int:pk>/leveringsliste/", views.order_manifest, name="order-manifest"),
+    path("<slug:slug>/fakturaer/<int:pk>/", views.invoice_detail, name="invoice-detail"),
+    path("<slug:slug>/fakturaer/<int:pk>/xml/", views.invoice_xml, name="invoice-xml"),
+    path("<slug:slug>/fakturaer/<int:pk>/betalt/", views.invoice_paid, name="invoice-paid"),
+    path("<slug:slug>/effekt/", views.impact, name="impact"),
+]

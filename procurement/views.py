@@ -1,0 +1,420 @@
+"""Pages for municipal buyers and approvers; thin: selectors read, services write."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import InvitationForm, OrderConfirmForm, OrderStartForm, RejectForm
+from .models import BulkOrder, Invitation, Invoice, Membership
+
+DRAFT_KEY = "procurement-draft-{}"
+
+
+def _organisation(request, slug):
+    organisation = selectors.organisation_get_for_user(user=request.user, slug=slug)
+    role = selectors.membership_role(user=request.user, organisation=organisation)
+    return organisation, role
+
+
+def _errors(exc) -> list[str]:
+    return list(getattr(exc, "messages", [str(exc)]))
+
+
+@login_required
+def home(request):
+    organisations = list(selectors.organisations_for_user(user=request.user))
+    if len(organisations) == 1 and not request.user.is_staff:
+        return redirect("procurement:organisation", slug=organisations[0].slug)
+    return render(request, "procurement/home.html", {"organisations": organisations})
+
+
+@login_required
+def organisation_detail(request, slug):
+    organisation, role = _organisation(request, slug)
+    orders = organisation.bulk_orders.select_related("location", "order").prefetch_related("invoices")
+    invoices = Invoice.objects.filter(bulk_order__organisation=organisation).select_related("bulk_order")
+    return render(
+        request,
+        "procurement/organisation.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "orders": orders,
+            "invoices": invoices,
+            "tiers": selectors.volume_tiers(),
+        },
+    )
+
+
+@login_required
+def order_start(request, slug):
+    organisation, role = _organisation(request, slug)
+    form = OrderStartForm(request.POST or None, request.FILES or None, user=request.user)
+    rows = None
+    if request.method == "POST":
+        valid = form.is_valid()
+        rows = form.rows
+        if valid:
+            design = form.cleaned_data["design"]
+            designs = {d.slug: d.pk for d in form.fields["design"].queryset if d.slug}
+            if form.cleaned_data["mode"] == form.MODE_SINGLE:
+                recipients = [
+                    services.RecipientData(
+                        name=form.cleaned_data["name"],
+                        street=form.cleaned_data["street"],
+                        postcode=form.cleaned_data["postcode"],
+                        city=form.cleaned_data["city"],
+                        message=form.cleaned_data["message"],
+                        design_id=design.pk,
+                        quantity=form.cleaned_data["quantity"],
+                    )
+                ]
+            else:
+                recipients = [
+                    services.RecipientData(
+                        name=row.name,
+                        street=row.street,
+                        postcode=row.postcode,
+                        city=row.city,
+                        message=row.message,
+                        design_id=designs.get(row.basket, design.pk),
+                    )
+                    for row in rows
+                ]
+            draft = services.BulkOrderDraft(
+                recipients=recipients, requested_delivery_date=form.cleaned_data["requested_delivery_date"]
+            )
+            request.session[DRAFT_KEY.format(organisation.pk)] = draft.as_session()
+            if rows is None:
+                return redirect("procurement:order-quote", slug=organisation.slug)
+    return render(
+        request,
+        "procurement/order_start.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "form": form,
+            "rows": rows,
+            "tiers": selectors.volume_tiers(),
+            "preview_ok": rows is not None and not form.errors,
+        },
+    )
+
+
+@login_required
+def order_quote(request, slug):
+    organisation, role = _organisation(request, slug)
+    data = request.session.get(DRAFT_KEY.format(organisation.pk))
+    if not data:
+        messages.info(request, _("Start by choosing a basket and the recipients."))
+        return redirect("procurement:order-start", slug=organisation.slug)
+    draft = services.BulkOrderDraft.from_session(data)
+    quote = selectors.bulk_quote(design_counts=draft.design_counts)
+    form = OrderConfirmForm(request.POST or None, organisation=organisation)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            bulk_order = services.bulk_order_create(
+                organisation=organisation,
+                user=request.user,
+                draft=draft,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+        except services.ProcurementError as exc:
+            errors = _errors(exc)
+        else:
+            del request.session[DRAFT_KEY.format(organisation.pk)]
+            if bulk_order.status == BulkOrder.Status.AWAITING_APPROVAL:
+                messages.success(
+                    request, _("Thank you. The order is above your limit and awaits an approver.")
+                )
+            else:
+                messages.success(
+                    request, _("Thank you. The order is placed; the invoice follows by e-invoice.")
+                )
+            return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
+    return render(
+        request,
+        "procurement/quote.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "quote": quote,
+            "draft": draft,
+            "form": form,
+            "errors": errors,
+            "needs_approval": quote.total_incl_tax > organisation.approval_limit,
+        },
+    )
+
+
+@login_required
+def order_detail(request, slug, pk):
+    organisation, role = _organisation(request, slug)
+    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    return render(
+        request,
+        "procurement/order_detail.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "bulk_order": bulk_order,
+            "invoices": bulk_order.invoices.order_by("number"),
+            "reject_form": RejectForm(),
+            "can_decide": role == Membership.Role.APPROVER,
+            "recipient_count": bulk_order.recipients.count(),
+        },
+    )
+
+
+def _decide(request, slug, pk, action):
+    organisation, role = _organisation(request, slug)
+    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    if role != Membership.Role.APPROVER:
+        raise PermissionDenied
+    try:
+        action(bulk_order)
+    except services.ProcurementError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
+
+
+@login_required
+@require_POST
+def order_approve(request, slug, pk):
+    def approve(bulk_order):
+        services.bulk_order_approve(bulk_order=bulk_order, user=request.user)
+        messages.success(request, _("The order is approved and placed."))
+
+    return _decide(request, slug, pk, approve)
+
+
+@login_required
+@require_POST
+def order_reject(request, slug, pk):
+    def reject(bulk_order):
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            raise services.ProcurementError(_("Say why the order is rejected."))
+        services.bulk_order_reject(
+            bulk_order=bulk_order, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The order is rejected; the buyer has been told why."))
+
+    return _decide(request, slug, pk, reject)
+
+
+@login_required
+@require_POST
+def order_cancel(request, slug, pk):
+    def cancel(bulk_order):
+        services.bulk_order_cancel(bulk_order=bulk_order, user=request.user)
+        messages.success(request, _("The order is cancelled."))
+
+    return _decide(request, slug, pk, cancel)
+
+
+@staff_member_required
+@require_POST
+def order_delivered(request, slug, pk):
+    organisation, _role = _organisation(request, slug)
+    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    services.bulk_order_mark_delivered(bulk_order=bulk_order)
+    return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
+
+
+@login_required
+def order_manifest(request, slug, pk):
+    organisation, role = _organisation(request, slug)
+    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    recipients = selectors.bulk_order_manifest(bulk_order=bulk_order)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="leveringsliste-{bulk_order.pk}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(
+            [
+                _("No."),
+                _("Name"),
+                _("Street"),
+                _("Postcode"),
+                _("City"),
+                _("Basket"),
+                _("Quantity"),
+                _("Gift message"),
+                _("Status"),
+            ]
+        )
+        for r in recipients:
+            writer.writerow(
+                [
+                    r.position,
+                    r.name,
+                    r.street,
+                    r.postcode,
+                    r.city,
+                    r.design.name,
+                    r.quantity,
+                    r.message,
+                    r.get_status_display(),
+                ]
+            )
+        return response
+    return render(
+        request,
+        "procurement/manifest.html",
+        {"organisation": organisation, "role": role, "bulk_order": bulk_order, "recipients": recipients},
+    )
+
+
+@login_required
+def invoice_detail(request, slug, pk):
+    organisation, role = _organisation(request, slug)
+    invoice = selectors.invoice_get(organisation=organisation, pk=pk)
+    return render(
+        request,
+        "procurement/invoice.html",
+        {
+            "organisation": organisation,
+            "role": role,
+            "invoice": invoice,
+            "bulk_order": invoice.bulk_order,
+            "lines": invoice.bulk_order.lines.all(),
+            "seller": services.settings.MARKETPLACE_SELLER,
+        },
+    )
+
+
+@login_required
+def invoice_xml(request, slug, pk):
+    organisation, _role = _organisation(request, slug)
+    invoice = selectors.invoice_get(organisation=organisation, pk=pk)
+    prefix = "kreditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "faktura"
+    response = HttpResponse(invoice.xml.encode(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{prefix}-{invoice.number}.xml"'
+    return response
+
+
+@staff_member_required
+@require_POST
+def invoice_paid(request, slug, pk):
+    organisation, _role = _organisation(request, slug)
+    invoice = selectors.invoice_get(organisation=organisation, pk=pk)
+    try:
+        services.invoice_mark_paid(invoice=invoice, user=request.user)
+        messages.success(request, _("Invoice %(number)s is marked paid.") % {"number": invoice.number})
+    except services.ProcurementError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    return redirect("procurement:invoice-detail", slug=organisation.slug, pk=invoice.pk)
+
+
+def _year(request):
+    try:
+        return int(request.GET["year"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _report_csv(report, filename):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("Year"), _("Social enterprise"), _("RSØV registered"), _("Spend excl. VAT (DKK)"), _("Share (%)")]
+    )
+    for row in report.rows:
+        writer.writerow(
+            [report.year, row.name, _("yes") if row.is_rsov else _("no"), row.spend_excl_tax, row.share]
+        )
+    writer.writerow([report.year, _("Total"), "", report.total_excl_tax, "100"])
+    return response
+
+
+@login_required
+def impact(request, slug):
+    organisation, role = _organisation(request, slug)
+    report = selectors.impact_report(organisation=organisation, year=_year(request))
+    if request.GET.get("format") == "csv":
+        return _report_csv(report, f"effekt-{organisation.slug}-{report.year}.csv")
+    return render(
+        request, "procurement/impact.html", {"organisation": organisation, "role": role, "report": report}
+    )
+
+
+@staff_member_required
+def impact_all(request):
+    report = selectors.impact_report(organisation=None, year=_year(request))
+    if request.GET.get("format") == "csv":
+        return _report_csv(report, f"effekt-alle-{report.year}.csv")
+    return render(
+        request,
+        "procurement/impact.html",
+        {
+            "organisation": None,
+            "report": report,
+            "by_organisation": selectors.impact_by_organisation(year=report.year),
+        },
+    )
+
+
+@staff_member_required
+def members(request, slug):
+    organisation, _role = _organisation(request, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_send(
+            organisation=organisation,
+            invited_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        return redirect("procurement:members", slug=organisation.slug)
+    return render(
+        request,
+        "procurement/members.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "memberships": organisation.memberships.select_related("user"),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+        },
+    )
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = get_object_or_404(Invitation, token=token)
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.ProcurementError as exc:
+            for error in _errors(exc):
+                messages.error(request, error)
+        else:
+            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name})
+            return redirect("procurement:organisation", slug=invitation.organisation.slug)
+    return render(request, "procurement/invitation.html", {"invitation": invitation})
+
+
+def recipients_template(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="modtagere.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(["navn", "adresse", "postnr", "by", "hilsen", "kurv"])
+    writer.writerow(["Anna Jensen", "Skolevej 4", "8000", "Aarhus C", "Tak for indsatsen!", ""])
+    return response
