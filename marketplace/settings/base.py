@@ -52,7 +52,8 @@ INSTALLED_APPS = [
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    # Forked (with orders and catalogue below) so get_class finds the vendor-scoped views.
+    "marketplace.oscar_apps.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
     # Forked to limit vendor users to their own Partner's products and order lines.
@@ -229,6 +230,10 @@ MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(env.str("MARKETPLACE_DELIVERY_PR
 PROCUREMENT_LEAD_TIME_DAYS = env.int("PROCUREMENT_LEAD_TIME_DAYS", default=7)
 PROCUREMENT_PAYMENT_DAYS = env.int("PROCUREMENT_PAYMENT_DAYS", default=30)
 PROCUREMENT_ANONYMISE_AFTER_DAYS = env.int("PROCUREMENT_ANONYMISE_AFTER_DAYS", default=30)
+# New vendor products stay hidden until staff approve them.
+VENDOR_PRODUCT_APPROVAL_REQUIRED = env.bool("VENDOR_PRODUCT_APPROVAL_REQUIRED", default=True)
+VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024)
+VENDOR_IMPORT_MAX_ROWS = 1000
 MARKETPLACE_SELLER = {
     "name": env.str("MARKETPLACE_SELLER_NAME", default="Fælleskurv ApS"),
     "cvr": env.str("MARKETPLACE_SELLER_CVR", default="13585628"),

@@ -100,6 +100,11 @@ class OrderDetailView(oscar_views.OrderDetailView):
 
 
 class LineDetailView(oscar_views.LineDetailView):
+    def dispatch(self, request, *args, **kwargs):
+        # Another vendor's line is "not found" for every method, not "method not allowed".
+        self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         line = super().get_object(queryset)
         if not self.request.user.is_staff and not vendor_lines(self.request.user).filter(pk=line.pk).exists():
