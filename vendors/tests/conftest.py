@@ -23,6 +23,15 @@ PASSWORD = "vendor-test-pw-1"
 VALID_CVRS = ["31245672", "37128848", "29403317", "40561129", "35872264", "38815431"]
 
 
+@pytest.fixture(autouse=True)
+def english_urls():
+    """Tests reverse /en/ URLs so they can assert the English source strings."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def catalogue_base(db):
     """Product classes Fødevare/Brugskunst with allergens/contents, and the demo category tree."""
