@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def _admin_add(client, admin_user, **overrides):
     data = {
-        "name": "Testby Kommune", "slug": "testby", "cvr": "12345674", "street": "Torvet 1", "postcode": "7100",
+        "name": "Testby Kommune", "slug": "testby", "cvr": "12345674",
+        "street": "Torvet 1", "postcode": "7100",
         "city": "Vejle", "invoice_email": "", "approval_limit": "5000.00",
         "locations-TOTAL_FORMS": "1", "locations-INITIAL_FORMS": "0",
         "locations-0-ean": "5798009999023", "locations-0-unit_name": "Skoler",
@@ -39,7 +40,8 @@ def test_ean_with_wrong_check_digit_is_refused_and_nothing_saved(client, admin_u
     response = _admin_add(client, admin_user, **{"locations-0-ean": "5798009999024"})
 
     assert response.status_code == 200
-    assert "5798009999024 er ikke et gyldigt EAN-nummer: kontrolcifferet passer ikke." in response.content.decode()
+    html = response.content.decode()
+    assert "5798009999024 er ikke et gyldigt EAN-nummer: kontrolcifferet passer ikke." in html
     assert not Organisation.objects.exists()
     assert not OrganisationLocation.objects.exists()
 
@@ -109,7 +111,8 @@ def _start_post(client, m, upload, **extra):
 def test_recipient_file_with_bad_rows_is_refused_with_row_errors_and_nothing_saved(client, municipality):
     m = municipality
     client.force_login(m.buyer)
-    upload = io.BytesIO(_csv(["Anna Jensen;Skolevej 4;8000;Aarhus C;", "Bo Nielsen;Skolevej 6;80000;Aarhus C;"]))
+    rows = ["Anna Jensen;Skolevej 4;8000;Aarhus C;", "Bo Nielsen;Skolevej 6;80000;Aarhus C;"]
+    upload = io.BytesIO(_csv(rows))
     upload.name = "modtagere.csv"
 
     response = _start_post(client, m, upload)
