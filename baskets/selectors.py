@@ -24,6 +24,7 @@ Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
+Option = get_model("catalogue", "Option")
 Selector = get_class("partner.strategy", "Selector")
 
 ZERO = Decimal("0.00")
@@ -399,9 +400,9 @@ class CartGroup:
         ]
 
 
-def _line_reference_value(line) -> str | None:
+def _line_reference_value(line, option_id) -> str | None:
     for attribute in line.attributes.all():
-        if attribute.option.code == GIFT_BASKET_OPTION_CODE:
+        if attribute.option_id == option_id:
             return attribute.value
     return None
 
@@ -413,12 +414,13 @@ def basket_gift_basket_groups(*, basket, lines=None) -> list[CartGroup]:
             return []
         lines = (
             basket.lines.select_related("product", "stockrecord__partner")
-            .prefetch_related("attributes__option")
+            .prefetch_related("attributes")
             .order_by("pk")
         )
+    option_id = Option.objects.filter(code=GIFT_BASKET_OPTION_CODE).values_list("pk", flat=True).first()
     by_reference: dict[str, list] = defaultdict(list)
     for line in lines:
-        reference = _line_reference_value(line)
+        reference = _line_reference_value(line, option_id)
         if reference:
             by_reference[reference].append(line)
     if not by_reference:

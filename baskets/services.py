@@ -80,6 +80,20 @@ def gift_basket_add_to_cart(
     if not allowed:
         raise GiftBasketError(reason)
 
+    composition = {line.product.pk: line.quantity for line in [*summary.lines, summary.packaging]}
+    same = _same_group_in_cart(basket=basket, design=design, composition=composition)
+    if same is not None:
+        # The same basket again: one group "× N" in the cart rather than two.
+        group = GiftBasketGroup.objects.select_for_update().get(pk=same.group.pk)
+        for line in same.lines:
+            line.quantity += composition[line.product_id] * quantity
+            line.save(update_fields=["quantity"])
+        group.quantity += quantity
+        group.save(update_fields=["quantity"])
+        basket.reset_offer_applications()
+        basket._lines = None
+        return group
+
     group = GiftBasketGroup.objects.create(
         basket=basket,
         design=design,
@@ -97,6 +111,18 @@ def gift_basket_add_to_cart(
         )
     basket._lines = None
     return group
+
+
+def _same_group_in_cart(*, basket, design, composition: dict[int, int]):
+    """A group of this design with the same name, message and contents per basket, if any."""
+    for cart_group in basket_gift_basket_groups(basket=basket):
+        group = cart_group.group
+        if (group.design_id, group.name, group.gift_message) != (design.pk, design.name, design.gift_message):
+            continue
+        per_basket = {line.product_id: line.quantity // group.quantity for line in cart_group.lines}
+        if per_basket == composition:
+            return cart_group
+    return None
 
 
 def _cart_group(*, basket, reference: str):

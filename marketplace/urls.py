@@ -25,6 +25,8 @@ urlpatterns += i18n_patterns(
     path("", include((payments_dashboard_urls, "payments_dashboard"))),
     # Bulk orders, e-invoices and reports for municipalities (procurement).
     path("kommune/", include("procurement.urls")),
+    # Gift-basket composer, ready-made baskets and saved designs (baskets).
+    path("gavekurve/", include("baskets.urls")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 )
 

@@ -64,14 +64,35 @@ def test_design_from_three_vendors_added_three_times_gives_vendor_lines_plus_hub
     assert group.quantity == 3 and group.name == "Testdesign" and group.gift_message == "God jul"
 
 
-def test_the_same_design_added_twice_stays_two_separate_groups(three_vendor_design, fresh_basket):
+def test_the_same_design_added_twice_becomes_one_group_of_both_quantities(three_vendor_design, fresh_basket):
     first = gift_basket_add_to_cart(basket=fresh_basket, design=three_vendor_design, quantity=1)
+    second = gift_basket_add_to_cart(basket=fresh_basket, design=three_vendor_design, quantity=2)
+
+    [group] = basket_gift_basket_groups(basket=fresh_basket)
+    assert first.pk == second.pk == group.group.pk
+    assert group.quantity == 3
+    assert dict(fresh_basket.lines.values_list("product__upc", "quantity")) == {
+        "HF-VIN-01": 3,
+        "RR-KAF-01": 6,
+        "SB-SMA-01": 3,
+        "VB-PAK-KURV": 3,
+    }
+
+
+def test_a_changed_design_added_again_becomes_a_separate_group(three_vendor_design, fresh_basket):
+    first = gift_basket_add_to_cart(basket=fresh_basket, design=three_vendor_design, quantity=1)
+    three_vendor_design.gift_message = "Tillykke"
+    three_vendor_design.save()
+    three_vendor_design.items.filter(product__upc="RR-KAF-01").update(quantity=1)
+
     second = gift_basket_add_to_cart(basket=fresh_basket, design=three_vendor_design, quantity=2)
 
     groups = {g.group.reference: g for g in basket_gift_basket_groups(basket=fresh_basket)}
     assert set(groups) == {first.reference, second.reference}
     assert fresh_basket.lines.count() == 8
-    assert groups[second.reference].total_incl_tax == 2 * groups[first.reference].total_incl_tax
+    assert groups[second.reference].group.gift_message == "Tillykke"
+    assert groups[first.reference].total_incl_tax == Decimal("491.00")
+    assert groups[second.reference].total_incl_tax == 2 * Decimal("412.00")
 
 
 def _deactivate(design):
