@@ -100,9 +100,13 @@ def client_a(client, vendor_a):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(db, django_user_model):
+    """A client of its own, so a test can use `client` for someone else at the same time."""
+    from django.test import Client
+
     staff = django_user_model.objects.create_user(
         username="staff@vendors.example", email="staff@vendors.example", password=PASSWORD, is_staff=True
     )
-    client.force_login(staff)
-    return client
+    staff_client = Client()
+    staff_client.force_login(staff)
+    return staff_client

@@ -179,14 +179,17 @@ def client_a_user(world):
 
 
 def product_form_data(product, **fields):
-    """The product form's own fields plus empty category/image/recommendation formsets."""
-    from oscar.core.loading import get_class
+    """The product form's own fields, one category and empty image/recommendation formsets."""
+    from oscar.core.loading import get_class, get_model
 
     data = {"title": product.title, "description": "", "structure": "standalone", **fields}
     for name in ("ProductCategoryFormSet", "ProductImageFormSet", "ProductRecommendationFormSet"):
         formset_class = get_class("dashboard.catalogue.formsets", name)
         prefix = formset_class.get_default_prefix()
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+        if name == "ProductCategoryFormSet":
+            category = get_model("catalogue", "Category").objects.get(name="Spisekammer")
+            data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-category": str(category.pk)})
     return data
 
 
