@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("kommune/", include("procurement.urls")),
     # Gift-basket composer, ready-made baskets and saved designs (baskets).
     path("gavekurve/", include("baskets.urls")),
+    # Staff card refunds (payments), next to Oscar's order dashboard.
+    path("", include((payments_dashboard_urls, "payments_dashboard"))),
     path("", include(apps.get_app_config("oscar").urls[0])),
 )
 

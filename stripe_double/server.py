@@ -468,6 +468,23 @@ class StripeDouble:
     def public(self, obj: dict) -> dict:
         return {k: v for k, v in obj.items() if not k.startswith("_")}
 
+    def pay(self, session_id: str, card: str = CARD_SUCCESS) -> str:
+        """Type `card` on a session's hosted page (tests): 'success', 'requires_action' or the error."""
+        with self.lock:
+            return self.session_attempt(self.get("checkout.session", session_id), card)
+
+    def authenticate(self, session_id: str, *, succeed: bool = True) -> str:
+        """Answer the 3-D Secure challenge of a session's payment (tests)."""
+        with self.lock:
+            session = self.get("checkout.session", session_id)
+            pi = self.session_payment_intent(session)
+            if pi["status"] != "requires_action":
+                return pi["status"]
+            if succeed:
+                self.session_complete(session, pi)
+                return "success"
+            return str(self.payment_intent_fail(pi, "3ds"))
+
     def account_complete(self, account_id: str) -> dict:
         """Finish Express onboarding: what a vendor does on Stripe's hosted pages."""
         with self.lock:

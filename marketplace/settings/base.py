@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "marketplace.apps.MarketplaceConfig",
     "vendors",
     "baskets",
+    "payments",
     "procurement",
     "payments",
 ]
@@ -224,7 +225,9 @@ VENDOR_PRODUCT_APPROVAL_REQUIRED = env.bool("VENDOR_PRODUCT_APPROVAL_REQUIRED", 
 VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024)
 VENDOR_IMPORT_MAX_ROWS = 1000
 # Delivery price per gift basket, incl. VAT (collect at the hub is free).
-MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00"))
+MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(
+    env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00")
+)
 # Bulk orders by public buyers (procurement): days before the earliest delivery,
 # payment terms on invoices, and how long recipients' names and addresses are kept.
 PROCUREMENT_LEAD_TIME_DAYS = env.int("PROCUREMENT_LEAD_TIME_DAYS", default=7)

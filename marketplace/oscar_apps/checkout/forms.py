@@ -21,10 +21,11 @@ def denmark() -> "Country":
 
 
 class ShippingAddressForm(oscar_forms.ShippingAddressForm):
+    def adjust_country_field(self):
+        self.instance.country = denmark()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields.pop("country", None)
-        self.instance.country = denmark()
         labels = {
             "first_name": _("First name"),
             "last_name": _("Last name"),

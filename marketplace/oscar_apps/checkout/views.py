@@ -55,7 +55,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
     def submit(self, user, basket, shipping_address, shipping_method, shipping_charge, billing_address,
                order_total, payment_kwargs=None, order_kwargs=None, surcharges=None):
         order_kwargs = order_kwargs or {}
-        order_number = self.generate_order_number(basket)
+        order_number = str(self.generate_order_number(basket))
         self.checkout_session.set_order_number(order_number)
         self.checkout_session.set_submitted_basket(basket)
         success = self.request.build_absolute_uri(reverse("checkout:stripe-return"))
