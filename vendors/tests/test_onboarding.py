@@ -66,7 +66,9 @@ def test_rsov_without_reference_and_known_email_are_refused(client, catalogue_ba
 
 
 def test_logged_in_user_applies_without_a_new_account(client, catalogue_base, django_user_model):
-    user = django_user_model.objects.create_user(username="u@x.example", email="u@x.example", password=PASSWORD)
+    user = django_user_model.objects.create_user(
+        username="u@x.example", email="u@x.example", password=PASSWORD
+    )
     client.force_login(user)
 
     client.post(reverse("vendors:apply"), application(email="u@x.example", password=""))
@@ -102,7 +104,9 @@ def test_approving_twice_sends_one_email(catalogue_base, django_capture_on_commi
     assert len(mail.outbox) == 1
 
 
-def test_rejection_needs_a_reason_and_emails_it(staff_client, catalogue_base, django_capture_on_commit_callbacks):
+def test_rejection_needs_a_reason_and_emails_it(
+    staff_client, catalogue_base, django_capture_on_commit_callbacks
+):
     vendor = make_vendor("rej", cvr=VALID_CVRS[3], status=VendorProfile.Status.APPLIED)
     url = reverse("vendor_dashboard:vendor-decision", kwargs={"pk": vendor.pk})
     mail.outbox.clear()
@@ -202,7 +206,8 @@ def test_without_approval_setting_vendor_products_are_public_at_once(client_a, v
 def test_vendor_product_form_says_the_price_excludes_vat(client_a, vendor_a):
     food = ProductClass.objects.get(name="Fødevare")
 
-    response = client_a.get(reverse("dashboard:catalogue-product-create", kwargs={"product_class_slug": food.slug}))
+    url = reverse("dashboard:catalogue-product-create", kwargs={"product_class_slug": food.slug})
+    response = client_a.get(url)
 
     html = response.content.decode()
     assert "Prices here are excl. VAT (DKK)" in html
