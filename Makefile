@@ -32,7 +32,6 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	$(BIN)/python manage.py rebuild_index --noinput -v 0
 	@echo
 	@echo "Fælleskurv runs on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo

@@ -65,8 +65,6 @@ def test_price_includes_25_percent_vat_rounded_to_the_ore(demo_data):
 
 @pytest.mark.django_db
 def test_storefront_renders_in_danish_with_kroner(client, demo_data):
-    call_command("rebuild_index", interactive=False, verbosity=0)
-
     response = client.get("/da/catalogue/")
 
     html = response.content.decode()
@@ -80,8 +78,6 @@ def test_storefront_renders_in_danish_with_kroner(client, demo_data):
 
 @pytest.mark.django_db
 def test_storefront_renders_in_english(client, demo_data):
-    call_command("rebuild_index", interactive=False, verbosity=0)
-
     response = client.get("/en/catalogue/")
 
     html = response.content.decode()
