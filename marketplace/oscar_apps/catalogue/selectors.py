@@ -1,0 +1,227 @@
+"""Storefront reads: listings that run a fixed number of queries, search and filters.
+
+Every listing loads its page of products with one query plus a fixed set of
+prefetches (stock records with partner and vendor profile, images), so the
+query count depends neither on the catalogue's size nor on the page size.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from oscar.core.loading import get_model
+
+from marketplace.oscar_apps.catalogue import storefront_cache
+
+Product = get_model("catalogue", "Product")
+ProductImage = get_model("catalogue", "ProductImage")
+Category = get_model("catalogue", "Category")
+Option = get_model("catalogue", "Option")
+StockRecord = get_model("partner", "StockRecord")
+
+# The same expression as the GIN index of migration 0033: PostgreSQL uses the
+# index only when the query's expression is identical.
+SEARCH_CONFIG = "danish"
+PRODUCT_SEARCH_VECTOR = SearchVector("title", "description", config=SEARCH_CONFIG)
+
+SORT_RELEVANCE = "relevance"
+SORT_NEWEST = "newest"
+SORT_PRICE_ASC = "price-asc"
+SORT_PRICE_DESC = "price-desc"
+SORT_TITLE = "title-asc"
+SORT_ORDERINGS = {
+    SORT_NEWEST: ("-date_created", "-pk"),
+    SORT_PRICE_ASC: ("first_price", "pk"),
+    SORT_PRICE_DESC: ("-first_price", "pk"),
+    SORT_TITLE: ("title", "pk"),
+}
+
+
+def _approved_stockrecords() -> QuerySet:
+    from vendors.models import VendorProfile
+
+    return StockRecord.objects.filter(partner__vendor_profile__status=VendorProfile.Status.APPROVED)
+
+
+def product_queryset_for_listing(*, queryset: QuerySet | None = None) -> QuerySet:
+    """Public, canonical products that an approved vendor sells, with all a product card shows.
+
+    Stock records are loaded in primary-key order with their partner and vendor
+    profile, which is the record `UseFirstStockRecord` picks, so the strategy
+    prices every product from the prefetched rows without another query.
+    """
+    from vendors.selectors import product_queryset_for_storefront
+
+    qs = queryset if queryset is not None else Product.objects.browsable()
+    return (
+        product_queryset_for_storefront(queryset=qs)
+        .select_related("product_class")
+        .annotate(
+            has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
+            has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
+            first_price=Subquery(
+                StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk").values("price")[:1]
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "stockrecords",
+                queryset=StockRecord.objects.select_related("partner__vendor_profile").order_by("pk"),
+            ),
+            Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
+        )
+    )
+
+
+def product_queryset_for_detail() -> QuerySet:
+    """A listing queryset plus what the product page shows: categories and attribute values.
+
+    Options are not prefetched: the annotations say whether there are any, and
+    Oscar's basket form loads them (one query) only for products that have some.
+    """
+    return product_queryset_for_listing().prefetch_related(
+        Prefetch("categories", queryset=Category.objects.browsable().order_by("path")),
+        "attribute_values__attribute",
+    )
+
+
+def product_search(*, queryset: QuerySet, query: str) -> QuerySet:
+    """Products whose title, description, vendor or category matches `query`.
+
+    PostgreSQL: Danish full-text search (stemmed, so "chokolader" finds
+    "chokolade"), ranked; vendors and categories match by name through EXISTS
+    so no product appears twice. SQLite (`make run`): case-insensitive
+    substring matching on the same fields.
+    """
+    query = query.strip()
+    if not query:
+        return queryset
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        vendor_match = StockRecord.objects.filter(product=OuterRef("pk")).annotate(
+            name_vector=SearchVector("partner__name", config=SEARCH_CONFIG)
+        ).filter(name_vector=search_query)
+        matching_paths = list(
+            Category.objects.annotate(name_vector=SearchVector("name", config=SEARCH_CONFIG))
+            .filter(name_vector=search_query)
+            .values_list("path", flat=True)
+        )
+        condition = Q(search_vector=search_query) | Exists(vendor_match)
+        if matching_paths:
+            in_category = Q()
+            for path in matching_paths:
+                in_category |= Q(category__path__startswith=path)
+            condition |= Exists(
+                Product.categories.through.objects.filter(product=OuterRef("pk")).filter(in_category)
+            )
+        return (
+            queryset.annotate(search_vector=PRODUCT_SEARCH_VECTOR)
+            .filter(condition)
+            .annotate(rank=SearchRank(PRODUCT_SEARCH_VECTOR, search_query))
+        )
+    words = query.split()
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Exists(StockRecord.objects.filter(product=OuterRef("pk"), partner__name__icontains=word))
+            | Exists(
+                Product.categories.through.objects.filter(
+                    product=OuterRef("pk"), category__name__icontains=word
+                )
+            )
+        )
+    return queryset
+
+
+def product_filter(
+    *,
+    queryset: QuerySet,
+    category=None,
+    vendor_slug: str = "",
+    rsov_only: bool = False,
+    query: str = "",
+    sort: str = "",
+) -> QuerySet:
+    """Apply the storefront's filters and sort order (all optional)."""
+    if category is not None:
+        queryset = queryset.filter(
+            Exists(
+                Product.categories.through.objects.filter(
+                    product=OuterRef("pk"), category__path__startswith=category.path
+                )
+            )
+        )
+    approved = _approved_stockrecords()
+    if vendor_slug:
+        queryset = queryset.filter(
+            Exists(approved.filter(product=OuterRef("pk"), partner__vendor_profile__slug=vendor_slug))
+        )
+    if rsov_only:
+        queryset = queryset.filter(
+            Exists(approved.filter(product=OuterRef("pk"), partner__vendor_profile__is_rsov=True))
+        )
+    queryset = product_search(queryset=queryset, query=query)
+    if sort in SORT_ORDERINGS:
+        return queryset.order_by(*SORT_ORDERINGS[sort])
+    if query.strip() and connection.vendor == "postgresql":
+        return queryset.order_by("-rank", "pk")
+    return queryset.order_by("pk")
+
+
+@dataclass(frozen=True)
+class VendorChoice:
+    slug: str
+    name: str
+    is_rsov: bool
+
+
+def vendor_choices_for_filter() -> list[VendorChoice]:
+    """Approved vendors for the filter menu; cached until a vendor changes."""
+
+    def load():
+        from vendors.models import VendorProfile
+
+        return [
+            VendorChoice(slug=v.slug, name=v.partner.name, is_rsov=v.is_rsov)
+            for v in VendorProfile.objects.filter(status=VendorProfile.Status.APPROVED)
+            .select_related("partner")
+            .order_by("partner__name")
+        ]
+
+    return storefront_cache.cached(name="vendor-choices", loader=load)
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    pk: int
+    name: str
+    depth: int
+    path: str
+    url: str
+
+
+def category_choices_for_menu() -> list[CategoryChoice]:
+    """Every browsable category in tree order; cached until a category changes."""
+
+    def load():
+        return [
+            CategoryChoice(pk=c.pk, name=c.name, depth=c.depth, path=c.path, url=c.get_absolute_url())
+            for c in Category.objects.browsable().order_by("path")
+        ]
+
+    return storefront_cache.cached(name="category-menu", loader=load, per_language=True)
+
+
+def products_attach_purchase_info(*, products, strategy) -> None:
+    """Price each product once with the request's strategy, and note its vendor.
+
+    Templates then read `product.purchase_info` and `product.vendor` instead of
+    asking the strategy again per template tag.
+    """
+    for product in products:
+        product.purchase_info = strategy.fetch_for_product(product)
+        record = product.purchase_info.stockrecord
+        partner = record.partner if record is not None else None
+        product.vendor = getattr(partner, "vendor_profile", None) if partner is not None else None

@@ -1,0 +1,3 @@
+from marketplace.oscar_apps.search.views.search import SearchView
+
+__all__ = ["SearchView"]
