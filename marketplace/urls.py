@@ -18,11 +18,11 @@ urlpatterns = [
 
 # Shop pages carry the language in the URL: /da/... and /en/...
 urlpatterns += i18n_patterns(
+    # Vendor orders, pick lists, assembly plans and payouts (fulfilment), inside the dashboard.
+    path("dashboard/vendor-orders/", include("fulfilment.urls")),
     # Vendor onboarding and a vendor's own pages in the dashboard; the vendor directory.
     path("dashboard/vendors/", include("vendors.dashboard_urls")),
     path("vendors/", include("vendors.urls")),
-    # Staff card refunds (payments), next to Oscar's order dashboard.
-    path("", include((payments_dashboard_urls, "payments_dashboard"))),
     # Bulk orders, e-invoices and reports for municipalities (procurement).
     path("kommune/", include("procurement.urls")),
     # Gift-basket composer, ready-made baskets and saved designs (baskets).
@@ -31,6 +31,11 @@ urlpatterns += i18n_patterns(
     path("", include((payments_dashboard_urls, "payments_dashboard"))),
     path("", include(apps.get_app_config("oscar").urls[0])),
 )
+
+if settings.BENCH_CEILING_VIEW:
+    from marketplace.oscar_apps.catalogue.bench_views import ceiling
+
+    urlpatterns += [path("bench/ceiling/", ceiling)]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -39,7 +39,8 @@ INSTALLED_APPS = [
     "oscar.apps.address.apps.AddressConfig",
     # Forked for collect-at-the-hub and per-gift-basket delivery (shipping/methods.py).
     "marketplace.oscar_apps.shipping.apps.ShippingConfig",
-    "oscar.apps.catalogue.apps.CatalogueConfig",
+    # Forked: ORM listings, PostgreSQL full-text search, Redis page cache (issue 8).
+    "marketplace.oscar_apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
     # Forked to provide the Danish VAT strategy (partner/strategy.py).
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "marketplace.oscar_apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     # Forked (with orders and catalogue below) so get_class finds the vendor-scoped views.
@@ -68,7 +69,6 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "widget_tweaks",
-    "haystack",
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
@@ -77,8 +77,8 @@ INSTALLED_APPS = [
     "vendors",
     "baskets",
     "payments",
+    "fulfilment",
     "procurement",
-    "payments",
 ]
 
 SITE_ID = 1
@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.template.context_processors.i18n",
                 "django.contrib.messages.context_processors.messages",
-                "oscar.apps.search.context_processors.search_form",
+                "marketplace.oscar_apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
                 "oscar.apps.communication.notifications.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
@@ -183,15 +183,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fælleskurv <ordre@faelleskurv.example>")
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Search: Whoosh until the catalogue moves to PostgreSQL (Oscar issue #4366) --
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
-        "PATH": env.str("WHOOSH_PATH", default=str(VAR_DIR / "whoosh")),
-        "INCLUDE_SPELLING": False,
-    }
-}
-HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.RealtimeSignalProcessor"
+# --- Storefront: ORM listings + PostgreSQL full-text search, no search index ----
+# How long a cached storefront page/menu may live; changes invalidate at once
+# (marketplace/oscar_apps/catalogue/storefront_cache.py). 0 switches caching off.
+STOREFRONT_CACHE_SECONDS = env.int("STOREFRONT_CACHE_SECONDS", default=5)
+# Only for bench/serve_and_wrk.sh: serves /bench/ceiling/ through the full middleware stack.
+BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
 
 # --- Oscar --------------------------------------------------------------------
 OSCAR_SHOP_NAME = "Fælleskurv"
@@ -224,15 +221,19 @@ MARKETPLACE_COMMISSION_RATE = Decimal(env.str("MARKETPLACE_COMMISSION_RATE", def
 VENDOR_PRODUCT_APPROVAL_REQUIRED = env.bool("VENDOR_PRODUCT_APPROVAL_REQUIRED", default=True)
 VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024)
 VENDOR_IMPORT_MAX_ROWS = 1000
-# Delivery price per gift basket, incl. VAT (collect at the hub is free).
-MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(
-    env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00")
-)
+# Vendors deliver their part of an order to the hub this many days after it was placed.
+FULFILMENT_DELIVER_WITHIN_DAYS = env.int("FULFILMENT_DELIVER_WITHIN_DAYS", default=3)
+# The sweep splits orders still not split this long after they were placed.
+FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS = env.int("FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS", default=300)
 # Bulk orders by public buyers (procurement): days before the earliest delivery,
 # payment terms on invoices, and how long recipients' names and addresses are kept.
 PROCUREMENT_LEAD_TIME_DAYS = env.int("PROCUREMENT_LEAD_TIME_DAYS", default=7)
 PROCUREMENT_PAYMENT_DAYS = env.int("PROCUREMENT_PAYMENT_DAYS", default=30)
 PROCUREMENT_ANONYMISE_AFTER_DAYS = env.int("PROCUREMENT_ANONYMISE_AFTER_DAYS", default=30)
+# Delivery price per gift basket, incl. VAT (collect at the hub is free).
+MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(
+    env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00")
+)
 MARKETPLACE_SELLER = {
     "name": env.str("MARKETPLACE_SELLER_NAME", default="Fælleskurv ApS"),
     "cvr": env.str("MARKETPLACE_SELLER_CVR", default="13585628"),
@@ -284,6 +285,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Periodic tasks; the issues that own them add entries here.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "marketplace.tasks.heartbeat", "schedule": 60.0},
+    # Product views are counted in Redis on the request path and written here.
+    "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
+    # Orders placed but not split (e.g. the broker was down at checkout).
+    "fulfilment-split-sweep": {"task": "fulfilment.orders_split_sweep", "schedule": 120.0},
+    # Held payouts go out once the vendor's Stripe account is ready.
+    "fulfilment-held-payouts": {"task": "fulfilment.payouts_held_release", "schedule": 900.0},
     # Bulk orders: invoices whose task was lost, and recipients' data after delivery.
     "procurement-invoices-sweep": {"task": "procurement.invoices_missing_sweep", "schedule": 600.0},
     "procurement-recipients-anonymise": {"task": "procurement.recipients_anonymise", "schedule": 3600.0},
@@ -325,6 +332,30 @@ OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
             {"label": _("Profile"), "url_name": "vendor_dashboard:profile", "access_fn": nav_vendor_access},
             {"label": _("Import products"), "url_name": "vendor_dashboard:import-upload",
              "access_fn": nav_vendor_access},
+        ],
+    },
+]
+
+# --- Dashboard navigation: vendor orders, pick lists and payouts (fulfilment) ---
+from fulfilment.nav import (  # noqa: E402
+    nav_fulfilment_staff_access,
+    nav_fulfilment_vendor_access,
+    nav_vendor_orders_access,
+)
+
+OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Fulfilment"),
+        "icon": "fas fa-truck",
+        "access_fn": nav_vendor_orders_access,
+        "children": [
+            {"label": _("Vendor orders"), "url_name": "fulfilment:vendor-order-list",
+             "access_fn": nav_vendor_orders_access},
+            {"label": _("Held payouts"), "url_name": "fulfilment:payouts-held",
+             "access_fn": nav_fulfilment_staff_access},
+            {"label": _("Payouts (Stripe)"), "url_name": "fulfilment:stripe-connect",
+             "access_fn": nav_fulfilment_vendor_access},
         ],
     },
 ]
