@@ -86,7 +86,9 @@ def test_vendor_page_query_count_does_not_grow_with_products(client, vendor_a, m
     assert response.content.decode().count('class="card h-100 product-card"') == 15
 
 
-def test_directory_lists_approved_vendors_and_filters_registered_social_enterprises(client, vendor_a, vendor_b):
+def test_directory_lists_approved_vendors_and_filters_registered_social_enterprises(
+    client, vendor_a, vendor_b
+):
     applied = make_vendor("c", cvr=VALID_CVRS[5], status=VendorProfile.Status.APPLIED)
 
     everyone = client.get(reverse("vendors:directory")).content.decode()
