@@ -45,7 +45,7 @@ def stripe_webhook(request):
 @login_required
 def order_refund(request, number):
     """Staff refund a card-paid order fully or partly; Stripe first, then an Oscar payment event."""
-    if not request.user.is_staff:
+    if not (request.user.is_staff and request.user.has_perm("order.change_order")):
         raise PermissionDenied
     order = get_object_or_404(Order, number=number)
     refundable = order_refundable_amount(order=order)
