@@ -26,8 +26,13 @@ def issued(municipality, django_capture_on_commit_callbacks):
     m = municipality
     with django_capture_on_commit_callbacks(execute=True):
         bulk_order = services.bulk_order_create(
-            organisation=m.organisation, user=m.buyer, draft=draft_for(design=m.design, count=60),
-            location=m.location, po_number="PO-2026-118", person_reference="ANJE", accounting_cost="4711",
+            organisation=m.organisation,
+            user=m.buyer,
+            draft=draft_for(design=m.design, count=60),
+            location=m.location,
+            po_number="PO-2026-118",
+            person_reference="ANJE",
+            accounting_cost="4711",
         )
     with django_capture_on_commit_callbacks(execute=True):
         services.bulk_order_approve(bulk_order=bulk_order, user=m.approver)
@@ -80,22 +85,42 @@ def test_invoice_carries_the_peppol_identifiers_and_references(issued):
 
 def _document(**overrides):
     seller = ubl.Party(
-        name="Fælleskurv ApS", cvr="13585628", street="Nørregade 12", postcode="8000", city="Aarhus C",
-        endpoint_id="13585628", endpoint_scheme="0184", vat_number="DK13585628",
+        name="Fælleskurv ApS",
+        cvr="13585628",
+        street="Nørregade 12",
+        postcode="8000",
+        city="Aarhus C",
+        endpoint_id="13585628",
+        endpoint_scheme="0184",
+        vat_number="DK13585628",
     )
     buyer = ubl.Party(
-        name="Eksempel Kommune", cvr="12345674", street="Rådhuspladsen 1", postcode="8000", city="Aarhus C",
-        endpoint_id="5798009999016", endpoint_scheme="0088", contact_name="ANJE",
+        name="Eksempel Kommune",
+        cvr="12345674",
+        street="Rådhuspladsen 1",
+        postcode="8000",
+        city="Aarhus C",
+        endpoint_id="5798009999016",
+        endpoint_scheme="0088",
+        contact_name="ANJE",
     )
     values = dict(
-        is_credit_note=False, number="7", issue_date=date(2026, 11, 27), due_date=date(2026, 12, 27),
-        seller=seller, buyer=buyer, buyer_reference="ANJE", order_reference="PO-1",
+        is_credit_note=False,
+        number="7",
+        issue_date=date(2026, 11, 27),
+        due_date=date(2026, 12, 27),
+        seller=seller,
+        buyer=buyer,
+        buyer_reference="ANJE",
+        order_reference="PO-1",
         lines=[
             ubl.UblLine(item_name="Julekurv", quantity=3, net_price=Decimal("333.37")),
-            ubl.UblLine(item_name="Gaveæske", quantity=7, net_price=Decimal("101.01"),
-                        gross_price=Decimal("106.33")),
+            ubl.UblLine(
+                item_name="Gaveæske", quantity=7, net_price=Decimal("101.01"), gross_price=Decimal("106.33")
+            ),
         ],
-        iban="DK5000400440116243", bic="NDEADKKK",
+        iban="DK5000400440116243",
+        bic="NDEADKKK",
     )
     values.update(overrides)
     return ubl.UblDocument(**values)

@@ -17,12 +17,20 @@ pytestmark = pytest.mark.django_db
 
 def _admin_add(client, admin_user, **overrides):
     data = {
-        "name": "Testby Kommune", "slug": "testby", "cvr": "12345674",
-        "street": "Torvet 1", "postcode": "7100",
-        "city": "Vejle", "invoice_email": "", "approval_limit": "5000.00",
-        "locations-TOTAL_FORMS": "1", "locations-INITIAL_FORMS": "0",
-        "locations-0-ean": "5798009999023", "locations-0-unit_name": "Skoler",
-        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+        "name": "Testby Kommune",
+        "slug": "testby",
+        "cvr": "12345674",
+        "street": "Torvet 1",
+        "postcode": "7100",
+        "city": "Vejle",
+        "invoice_email": "",
+        "approval_limit": "5000.00",
+        "locations-TOTAL_FORMS": "1",
+        "locations-INITIAL_FORMS": "0",
+        "locations-0-ean": "5798009999023",
+        "locations-0-unit_name": "Skoler",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     client.force_login(admin_user)
@@ -67,13 +75,15 @@ def _csv(rows: list[str]) -> bytes:
 
 def test_parser_reports_each_bad_row():
     rows = recipients_parse(
-        data=_csv([
-            "Anna Jensen;Skolevej 4;8000;Aarhus C;Tak",
-            ";Skolevej 5;8000;Aarhus C;",
-            "Bo Nielsen;Skolevej 6;800;Aarhus C;",
-            "Anna Jensen;Skolevej 4;8000;Aarhus C;igen",
-            "Cai Berg;;8000;;",
-        ]),
+        data=_csv(
+            [
+                "Anna Jensen;Skolevej 4;8000;Aarhus C;Tak",
+                ";Skolevej 5;8000;Aarhus C;",
+                "Bo Nielsen;Skolevej 6;800;Aarhus C;",
+                "Anna Jensen;Skolevej 4;8000;Aarhus C;igen",
+                "Cai Berg;;8000;;",
+            ]
+        ),
         filename="modtagere.csv",
     )
 
@@ -101,7 +111,9 @@ def test_xlsx_recipient_file_is_read():
 
 def _start_post(client, m, upload, **extra):
     data = {
-        "design": m.design.pk, "mode": "file", "recipients_file": upload,
+        "design": m.design.pk,
+        "mode": "file",
+        "recipients_file": upload,
         "requested_delivery_date": (timezone.localdate() + timedelta(days=14)).isoformat(),
     }
     data.update(extra)

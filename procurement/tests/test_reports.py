@@ -1,0 +1,113 @@
+"""Delivery manifest, impact report and the anonymisation of recipients after delivery."""
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from django.utils.html import escape
+
+from procurement import services
+from procurement.models import Recipient
+from procurement.selectors import impact_report
+from procurement.tests.conftest import draft_for
+from vendors.models import VendorProfile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def placed(municipality, django_capture_on_commit_callbacks):
+    m = municipality
+    m.organisation.approval_limit = Decimal("1000000")
+    m.organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.bulk_order_create(
+            organisation=m.organisation,
+            user=m.buyer,
+            draft=draft_for(design=m.design, count=4),
+            location=m.location,
+            po_number="PO-9",
+            person_reference="REF",
+        )
+
+
+def test_manifest_lists_every_recipient_with_basket_message_and_status_as_page_and_csv(
+    client, municipality, placed
+):
+    client.force_login(municipality.buyer)
+    url = f"/da/kommune/{municipality.organisation.slug}/ordrer/{placed.pk}/leveringsliste/"
+
+    html = client.get(url).content.decode()
+    rows = list(
+        csv.reader(io.StringIO(client.get(url + "?format=csv").content.decode("utf-8-sig")), delimiter=";")
+    )
+
+    assert "Modtager 3" in html and "Testvej 3, 8000 Aarhus C" in html and "Tak for i år" in html
+    assert rows[0][:3] == ["Nr.", "Navn", "Adresse"]
+    assert [r[1] for r in rows[1:]] == ["Modtager 1", "Modtager 2", "Modtager 3", "Modtager 4"]
+    assert {r[5] for r in rows[1:]} == {municipality.design.name}
+    assert {r[8] for r in rows[1:]} == {"Venter"}
+
+
+def test_impact_report_sums_spend_per_enterprise_and_rsov_share(municipality, placed):
+    report = impact_report(organisation=municipality.organisation)
+
+    lines = placed.order.lines.select_related("partner__vendor_profile")
+    expected_total = sum(line.line_price_excl_tax for line in lines)
+    rsov_total = sum(line.line_price_excl_tax for line in lines if line.partner.vendor_profile.is_rsov)
+    assert report.year == timezone.localdate().year
+    assert report.total_excl_tax == expected_total == placed.total_excl_tax
+    assert report.enterprise_count == len({line.partner_id for line in lines})
+    assert report.rsov_share_percent == (rsov_total * 100 / expected_total).quantize(Decimal("0.1"))
+    assert sum(row.share for row in report.rows) == pytest.approx(Decimal("100"), abs=Decimal("0.5"))
+
+
+def test_impact_page_shows_chart_and_csv_and_staff_see_all_organisations(
+    client, municipality, placed, admin_user
+):
+    client.force_login(municipality.buyer)
+    slug = municipality.organisation.slug
+
+    html = client.get(f"/da/kommune/{slug}/effekt/").content.decode()
+    csv_text = client.get(f"/da/kommune/{slug}/effekt/?format=csv").content.decode("utf-8-sig")
+
+    hub = VendorProfile.objects.get(is_hub=True).partner.name
+    names = [row.name for row in impact_report(organisation=municipality.organisation).rows]
+    assert hub in names
+    assert 'class="bar' in html and "RSØV" in html and all(escape(name) in html for name in names)
+    assert all(name in csv_text for name in names)
+    assert f";Total;;{placed.total_excl_tax};100" in csv_text
+    assert client.get("/da/kommune/effekt/").status_code == 302
+    client.force_login(admin_user)
+    staff_html = client.get("/da/kommune/effekt/").content.decode()
+    assert municipality.organisation.name in staff_html
+
+
+def test_cancelled_orders_leave_the_impact_report(municipality, placed):
+    services.bulk_order_cancel(bulk_order=placed, user=municipality.approver)
+
+    assert impact_report(organisation=municipality.organisation).total_excl_tax == 0
+
+
+def test_recipients_are_anonymised_the_configured_days_after_delivery(settings, placed):
+    settings.PROCUREMENT_ANONYMISE_AFTER_DAYS = 30
+    services.bulk_order_mark_delivered(bulk_order=placed)
+    delivered = placed.recipients.first().delivered_at
+
+    assert services.recipients_anonymise(now=delivered + timedelta(days=29)) == 0
+    assert services.recipients_anonymise(now=delivered + timedelta(days=30, seconds=1)) == 4
+    assert services.recipients_anonymise(now=delivered + timedelta(days=31)) == 0
+
+    names = set(Recipient.objects.values_list("name", "street", "city", "message"))
+    assert names == {("Anonymiseret", "", "", "")}
+    placed.refresh_from_db()
+    assert placed.anonymised_at is not None
+    assert placed.invoices.get().xml  # the invoice (the organisation's data) is kept
+
+
+def test_undelivered_recipients_are_kept(placed):
+    assert services.recipients_anonymise(now=timezone.now() + timedelta(days=400)) == 0
+    assert Recipient.objects.filter(name="Modtager 1").exists()
