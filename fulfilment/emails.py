@@ -1,0 +1,91 @@
+"""E-mails to vendors (pick lists) and to the hub (assembly plan)."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from oscar.core.loading import get_model
+
+from vendors.models import VendorOrder
+
+from . import selectors
+
+Order = get_model("order", "Order")
+CommunicationEventType = get_model("communication", "CommunicationEventType")
+CommunicationEvent = get_model("order", "CommunicationEvent")
+
+PICK_LISTS_EVENT = "FULFILMENT_PICK_LISTS"
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def order_pick_lists_send(*, order_id: int) -> int:
+    """Send each vendor its pick list (with a CSV) and the hub the assembly plan; once per order.
+
+    Sending is recorded as an Oscar communication event on the order, under a
+    row lock, so a retried or duplicated task sends nothing twice.
+    """
+    event_type, _created = CommunicationEventType.objects.get_or_create(
+        code=PICK_LISTS_EVENT,
+        defaults={"name": "Pick lists and assembly plan", "category": CommunicationEventType.ORDER_RELATED},
+    )
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("shipping_address").get(pk=order_id)
+        )
+        if CommunicationEvent.objects.filter(order=order, event_type=event_type).exists():
+            return 0
+        vendor_orders = list(
+            VendorOrder.objects.filter(order=order)
+            .exclude(status=VendorOrder.Status.CANCELLED)
+            .select_related("order", "partner", "partner__vendor_profile")
+        )
+        messages = []
+        with translation.override(settings.LANGUAGE_CODE):
+            for vendor_order in vendor_orders:
+                profile = getattr(vendor_order.partner, "vendor_profile", None)
+                recipients = {u.email for u in vendor_order.partner.users.all() if u.email}
+                if profile and profile.contact_email:
+                    recipients.add(profile.contact_email)
+                recipients = sorted(recipients)
+                if not recipients:
+                    continue
+                pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order)
+                context = {"pick_list": pick_list, "vendor_order": vendor_order, "order": order}
+                message = EmailMultiAlternatives(
+                    subject=render_to_string("fulfilment/email/pick_list_subject.txt", context).strip(),
+                    body=render_to_string("fulfilment/email/pick_list_body.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=recipients,
+                )
+                message.attach_alternative(
+                    render_to_string("fulfilment/email/pick_list_body.html", context), "text/html"
+                )
+                message.attach(
+                    f"plukliste-{order.number}-{vendor_order.partner.code}.csv",
+                    _csv_bytes(selectors.pick_list_csv_rows(pick_list=pick_list)),
+                    "text/csv",
+                )
+                messages.append(message)
+            hub = selectors.hub_profile()
+            if hub is not None and hub.contact_email:
+                plan = selectors.order_assembly_plan(order=order)
+                context = {"plan": plan, "order": order, "hub": hub}
+                message = EmailMultiAlternatives(
+                    subject=render_to_string("fulfilment/email/assembly_plan_subject.txt", context).strip(),
+                    body=render_to_string("fulfilment/email/assembly_plan_body.txt", context),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[hub.contact_email],
+                )
+                messages.append(message)
+        get_connection().send_messages(messages)
+        CommunicationEvent.objects.create(order=order, event_type=event_type)
+    return len(messages)

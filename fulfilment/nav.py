@@ -1,0 +1,20 @@
+"""Dashboard navigation access for the fulfilment pages.
+
+Imported by the settings, so nothing here touches models at import time.
+"""
+
+
+def _is_vendor(user) -> bool:
+    return bool(user.is_active and user.has_perm("partner.dashboard_access") and user.partners.exists())
+
+
+def nav_vendor_orders_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
+    return user.is_active and (user.is_staff or _is_vendor(user))
+
+
+def nav_fulfilment_staff_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
+    return user.is_active and user.is_staff
+
+
+def nav_fulfilment_vendor_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
+    return not user.is_staff and _is_vendor(user)

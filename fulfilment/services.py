@@ -1,0 +1,577 @@
+"""Writes: split an order into vendor orders, move them through the workflow, pay vendors.
+
+Each function that changes orders or money is atomic and repeat-safe: it locks
+the rows it changes and a second call finds the work done and does nothing.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from oscar.core.loading import get_model
+
+from vendors.models import OrderSplitState, VendorOrder, VendorProfile
+
+from . import selectors
+
+logger = logging.getLogger(__name__)
+
+Order = get_model("order", "Order")
+Line = get_model("order", "Line")
+ShippingEventType = get_model("order", "ShippingEventType")
+ShippingEvent = get_model("order", "ShippingEvent")
+ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
+
+ORE = Decimal("0.01")
+
+
+class SplitError(Exception):
+    """The order cannot be split as it stands (e.g. a line without a vendor)."""
+
+
+class WorkflowError(Exception):
+    """A vendor order cannot make the requested step from its current status."""
+
+
+def _ore(amount: Decimal) -> Decimal:
+    return amount.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def amount_in_ore(amount: Decimal) -> int:
+    return int((_ore(amount) * 100).to_integral_value())
+
+
+# --- The split -----------------------------------------------------------------
+
+
+def order_split_register(*, order) -> OrderSplitState:
+    """Record that `order` awaits its split and enqueue the split after commit.
+
+    Runs inside the transaction that placed the order when there is one
+    (checkout requests are atomic), so the record and the order stand or fall
+    together. If the broker is down the order is still placed: the periodic
+    sweep finds the pending record.
+    """
+    state, _created = OrderSplitState.objects.get_or_create(order=order)
+    transaction.on_commit(partial(_order_split_enqueue, order_id=order.pk))
+    return state
+
+
+def _order_split_enqueue(*, order_id: int) -> None:
+    from .tasks import order_split_task
+
+    try:
+        order_split_task.apply_async(args=[order_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - the broker may be down; the sweep will split it
+        logger.warning("Could not enqueue the split of order %s (%s); the sweep will split it", order_id, exc)
+        OrderSplitState.objects.filter(order_id=order_id, split_at__isnull=True).update(
+            last_error=f"enqueue failed: {exc.__class__.__name__}: {exc}"[:2000]
+        )
+
+
+def _deliver_by(order):
+    placed = timezone.localtime(order.date_placed).date()
+    return placed + timedelta(days=settings.FULFILMENT_DELIVER_WITHIN_DAYS)
+
+
+def order_split(*, order_id: int) -> list[VendorOrder]:
+    """Create one VendorOrder per vendor of the order; a no-op once done.
+
+    The split-state row is locked first, so concurrent calls queue behind each
+    other and the later ones find `split_at` set. The unique constraint on
+    (order, partner) backs that up. The number of queries does not depend on
+    the number of lines.
+    """
+    with transaction.atomic():
+        state, _created = OrderSplitState.objects.select_for_update().get_or_create(order_id=order_id)
+        if state.split_at is not None:
+            return list(VendorOrder.objects.filter(order_id=order_id))
+        order = Order.objects.get(pk=order_id)
+        lines = list(
+            Line.objects.filter(order_id=order_id).values_list(
+                "pk", "partner_id", "line_price_excl_tax", "line_price_incl_tax"
+            )
+        )
+        if any(partner_id is None for _pk, partner_id, _e, _i in lines):
+            raise SplitError(f"Order {order.number} has a line without a vendor")
+
+        by_partner: dict[int, dict] = defaultdict(
+            lambda: {"lines": [], "excl": Decimal(0), "incl": Decimal(0)}
+        )
+        for pk, partner_id, excl, incl in lines:
+            bucket = by_partner[partner_id]
+            bucket["lines"].append(pk)
+            bucket["excl"] += excl
+            bucket["incl"] += incl
+
+        rates = dict(
+            VendorProfile.objects.filter(partner_id__in=by_partner).values_list(
+                "partner_id", "commission_rate"
+            )
+        )
+        deliver_by = _deliver_by(order)
+        vendor_orders = []
+        for partner_id, bucket in sorted(by_partner.items()):
+            rate = rates.get(partner_id)
+            rate = settings.MARKETPLACE_COMMISSION_RATE if rate is None else rate
+            subtotal_incl = _ore(bucket["incl"])
+            commission = _ore(subtotal_incl * rate)
+            payout = subtotal_incl - commission
+            vendor_orders.append(
+                VendorOrder(
+                    order_id=order_id,
+                    partner_id=partner_id,
+                    subtotal_excl_tax=_ore(bucket["excl"]),
+                    subtotal_incl_tax=subtotal_incl,
+                    commission_rate=rate,
+                    commission=commission,
+                    payout_amount=payout,
+                    deliver_by=deliver_by,
+                    payout_state=(
+                        VendorOrder.PayoutState.PENDING
+                        if payout > 0
+                        else VendorOrder.PayoutState.NOT_APPLICABLE
+                    ),
+                )
+            )
+        created = VendorOrder.objects.bulk_create(vendor_orders)
+        Through = VendorOrder.lines.through
+        Through.objects.bulk_create(
+            [
+                Through(vendororder_id=vo.pk, line_id=line_id)
+                for vo, (_partner_id, bucket) in zip(created, sorted(by_partner.items()), strict=True)
+                for line_id in bucket["lines"]
+            ],
+            batch_size=2000,
+        )
+
+        difference = order_split_difference(order=order, vendor_orders=created)
+        state.split_at = timezone.now()
+        state.attempts += 1
+        state.last_error = (
+            ""
+            if difference == 0
+            else f"vendor subtotals + shipping + fees differ from the total by {difference}"
+        )
+        state.save(update_fields=["split_at", "attempts", "last_error"])
+        if difference:
+            logger.error("Order %s: split sums differ from the order total by %s", order.number, difference)
+        transaction.on_commit(partial(_after_split_enqueue, order_id=order_id))
+    return created
+
+
+def order_split_difference(*, order, vendor_orders) -> Decimal:
+    """Order total minus (vendor subtotals + shipping + platform fees); zero when the split adds up.
+
+    Packaging is sold by the hub as ordinary lines, so it is in the hub's vendor order.
+    """
+    fees = order.surcharges.aggregate(total=Sum("incl_tax"))["total"] or Decimal(0)
+    parts = sum((vo.subtotal_incl_tax for vo in vendor_orders), Decimal(0))
+    return order.total_incl_tax - (parts + order.shipping_incl_tax + fees)
+
+
+def _after_split_enqueue(*, order_id: int) -> None:
+    from .tasks import order_payouts_release_task, vendor_order_pick_lists_send_task
+
+    for task in (vendor_order_pick_lists_send_task, order_payouts_release_task):
+        try:
+            task.apply_async(args=[order_id], retry=False)
+        except Exception as exc:  # noqa: BLE001 - the split itself is done and committed
+            logger.warning("Could not enqueue %s for order %s: %s", task.name, order_id, exc)
+
+
+def orders_pending_split(*, older_than: timedelta | None = None):
+    """Orders placed but not split (no state row at all counts too: the receiver may have failed)."""
+    qs = Order.objects.filter(Q(split_state__isnull=True) | Q(split_state__split_at__isnull=True))
+    if older_than is not None:
+        qs = qs.filter(date_placed__lte=timezone.now() - older_than)
+    return qs.order_by("date_placed")
+
+
+def orders_split_pending(*, older_than: timedelta | None = None) -> tuple[list[str], list[str]]:
+    """Split every pending order; one failure does not stop the others. Returns (split, failed) numbers."""
+    done, failed = [], []
+    for order_id, number in orders_pending_split(older_than=older_than).values_list("pk", "number"):
+        try:
+            order_split(order_id=order_id)
+        except Exception as exc:  # noqa: BLE001 - record and go on with the next order
+            logger.exception("Sweep could not split order %s", number)
+            OrderSplitState.objects.update_or_create(
+                order_id=order_id, defaults={"last_error": f"{exc.__class__.__name__}: {exc}"[:2000]}
+            )
+            failed.append(number)
+        else:
+            done.append(number)
+    return done, failed
+
+
+# --- Vendor workflow -----------------------------------------------------------
+
+# Which vendor-order step moves from which statuses, and the Oscar line status it sets.
+_STEPS = {
+    VendorOrder.Status.ACCEPTED: ({VendorOrder.Status.NEW}, "Accepted"),
+    VendorOrder.Status.PACKED: ({VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED}, "Packed"),
+    VendorOrder.Status.DELIVERED: (
+        {VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED, VendorOrder.Status.PACKED},
+        "Delivered",
+    ),
+    VendorOrder.Status.CANCELLED: (
+        {VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED, VendorOrder.Status.PACKED},
+        "Cancelled",
+    ),
+}
+
+SHIPPING_EVENT_PACKED = "packed"
+SHIPPING_EVENT_DELIVERED_TO_HUB = "delivered-to-hub"
+SHIPPING_EVENT_SHIPPED = "shipped"
+SHIPPING_EVENT_CANCELLED = "cancelled"
+_EVENT_NAMES = {
+    SHIPPING_EVENT_PACKED: "Packed",
+    SHIPPING_EVENT_DELIVERED_TO_HUB: "Delivered to hub",
+    SHIPPING_EVENT_SHIPPED: "Shipped",
+    SHIPPING_EVENT_CANCELLED: "Cancelled",
+}
+
+
+def _shipping_event_record(*, vendor_order: VendorOrder, code: str, notes: str = "") -> None:
+    event_type, _created = ShippingEventType.objects.get_or_create(
+        code=code, defaults={"name": _EVENT_NAMES[code]}
+    )
+    event = ShippingEvent.objects.create(order_id=vendor_order.order_id, event_type=event_type, notes=notes)
+    ShippingEventQuantity.objects.bulk_create(
+        [
+            ShippingEventQuantity(event=event, line_id=line_id, quantity=quantity)
+            for line_id, quantity in vendor_order.lines.values_list("pk", "quantity")
+        ]
+    )
+
+
+def vendor_order_advance(
+    *, vendor_order_id: int, to_status: str, shipped: bool = False, user=None, notes: str = ""
+) -> VendorOrder:
+    """Move a vendor order one step (accept, packed, delivered/shipped, cancelled).
+
+    Repeating a step already taken is a no-op; an impossible step raises
+    WorkflowError. Oscar line statuses and shipping events follow, and the
+    order's status follows its vendor orders.
+    """
+    with transaction.atomic():
+        vendor_order = VendorOrder.objects.select_for_update().get(pk=vendor_order_id)
+        if vendor_order.status == to_status:
+            return vendor_order
+        allowed_from, line_status = _STEPS[to_status]
+        if vendor_order.status not in allowed_from:
+            raise WorkflowError(
+                f"A vendor order that is {vendor_order.get_status_display()} cannot become "
+                f"{VendorOrder.Status(to_status).label}"
+            )
+        vendor_order.status = to_status
+        vendor_order.save(update_fields=["status", "updated_at"])
+        vendor_order.lines.update(status=line_status)
+        if to_status == VendorOrder.Status.PACKED:
+            _shipping_event_record(vendor_order=vendor_order, code=SHIPPING_EVENT_PACKED, notes=notes)
+        elif to_status == VendorOrder.Status.DELIVERED:
+            code = SHIPPING_EVENT_SHIPPED if shipped else SHIPPING_EVENT_DELIVERED_TO_HUB
+            _shipping_event_record(vendor_order=vendor_order, code=code, notes=notes)
+        elif to_status == VendorOrder.Status.CANCELLED:
+            _shipping_event_record(vendor_order=vendor_order, code=SHIPPING_EVENT_CANCELLED, notes=notes)
+            _vendor_order_payout_cancel(vendor_order=vendor_order)
+        order_status_follow(order_id=vendor_order.order_id)
+    return vendor_order
+
+
+def _order_status_move(order, target: str) -> None:
+    if order.status == target:
+        return
+    if target not in order.available_statuses() and "Being processed" in order.available_statuses():
+        order.set_status("Being processed")
+    if target in order.available_statuses():
+        order.set_status(target)
+
+
+def order_status_follow(*, order_id: int) -> None:
+    """The order's status follows its vendor orders.
+
+    Work started on any part -> "Being processed"; every part that is not
+    cancelled delivered -> "Shipped"; every part cancelled -> "Cancelled".
+    """
+    order = Order.objects.select_for_update().get(pk=order_id)
+    statuses = list(VendorOrder.objects.filter(order_id=order_id).values_list("status", flat=True))
+    if not statuses:
+        return
+    live = [s for s in statuses if s != VendorOrder.Status.CANCELLED]
+    if not live:
+        _order_status_move(order, "Cancelled")
+    elif all(s == VendorOrder.Status.DELIVERED for s in live):
+        _order_status_move(order, "Shipped")
+    elif any(s != VendorOrder.Status.NEW for s in live) and order.status in ("Pending", "Paid"):
+        if order.status == "Paid" or "Being processed" in order.available_statuses():
+            _order_status_move(order, "Being processed")
+
+
+# --- Payouts (Stripe Connect) ----------------------------------------------------
+
+
+def stripe_api():
+    """stripe-python configured the way checkout configures it (payments.gateway).
+
+    With no secret key configured STRIPE_API_BASE points at the local Stripe double.
+    """
+    from django.apps import apps
+
+    if not apps.is_installed("payments"):  # configure stripe-python the same way checkout does
+        import stripe
+
+        stripe.api_key = settings.STRIPE_SECRET_KEY
+        stripe.api_base = settings.STRIPE_API_BASE or "https://api.stripe.com"
+        stripe.max_network_retries = 2
+        return stripe
+    from payments.gateway import stripe_api as payments_stripe_api
+
+    return payments_stripe_api()
+
+
+def _account_is_ready(account) -> bool:
+    """Transfers can go to the account: payouts enabled and the transfers capability active."""
+    data = account.to_dict() if hasattr(account, "to_dict") else dict(account)
+    capabilities = data.get("capabilities") or {}
+    return bool(data.get("payouts_enabled")) and capabilities.get("transfers") == "active"
+
+
+def vendor_account_ready_check(*, profile: VendorProfile) -> bool:
+    """Ask Stripe whether the vendor's connected account can receive transfers; store the answer."""
+    if not profile.stripe_account_id:
+        return False
+    account = stripe_api().Account.retrieve(profile.stripe_account_id)
+    ready = _account_is_ready(account)
+    if ready != profile.stripe_account_ready:
+        VendorProfile.objects.filter(pk=profile.pk).update(stripe_account_ready=ready)
+        profile.stripe_account_ready = ready
+    return ready
+
+
+def order_payouts_release(*, order) -> list[VendorOrder]:
+    """The order is paid: pay every vendor its share, one Stripe transfer per vendor order.
+
+    Card orders: called once the payment has succeeded (the charge becomes the
+    transfers' source_transaction). Invoice orders: call it when staff mark the
+    invoice paid. If the order is not split yet the request is recorded and the
+    split releases the payouts when it is done. Vendors whose Stripe account is
+    not ready are held and paid by `payouts_held_release` later. Safe to repeat:
+    sent payouts are skipped and Stripe replays the idempotency key.
+    """
+    updated = OrderSplitState.objects.filter(order_id=order.pk, payouts_requested_at__isnull=True).update(
+        payouts_requested_at=timezone.now()
+    )
+    if not updated and not OrderSplitState.objects.filter(order_id=order.pk).exists():
+        OrderSplitState.objects.get_or_create(
+            order_id=order.pk, defaults={"payouts_requested_at": timezone.now()}
+        )
+    return _order_payouts_send(order=order)
+
+
+def order_payouts_release_if_paid(*, order) -> list[VendorOrder]:
+    """After the split: release payouts if the card payment is in or payouts were already requested."""
+    if (
+        selectors.order_charge_id(order=order) is None
+        and not OrderSplitState.objects.filter(order_id=order.pk, payouts_requested_at__isnull=False).exists()
+    ):
+        return []
+    return _order_payouts_send(order=order)
+
+
+def _order_payouts_send(*, order) -> list[VendorOrder]:
+    if not OrderSplitState.objects.filter(order_id=order.pk, split_at__isnull=False).exists():
+        return []
+    charge_id = selectors.order_charge_id(order=order)
+    ids = list(
+        VendorOrder.objects.filter(
+            order_id=order.pk,
+            payout_state__in=[VendorOrder.PayoutState.PENDING, VendorOrder.PayoutState.HELD],
+        ).values_list("pk", flat=True)
+    )
+    return [vendor_order_payout_send(vendor_order_id=pk, charge_id=charge_id) for pk in ids]
+
+
+def vendor_order_payout_send(*, vendor_order_id: int, charge_id: str | None) -> VendorOrder:
+    """Transfer one vendor order's payout, or hold it when the vendor's account is not ready."""
+    with transaction.atomic():
+        vendor_order = (
+            VendorOrder.objects.select_for_update(of=("self",))
+            .select_related("order", "partner__vendor_profile")
+            .get(pk=vendor_order_id)
+        )
+        if vendor_order.payout_state not in (VendorOrder.PayoutState.PENDING, VendorOrder.PayoutState.HELD):
+            return vendor_order
+        if vendor_order.status == VendorOrder.Status.CANCELLED or vendor_order.payout_amount <= 0:
+            vendor_order.payout_state = VendorOrder.PayoutState.NOT_APPLICABLE
+            vendor_order.save(update_fields=["payout_state", "updated_at"])
+            return vendor_order
+        profile = getattr(vendor_order.partner, "vendor_profile", None)
+        if profile is None or not profile.stripe_account_id or not profile.stripe_account_ready:
+            vendor_order.payout_state = VendorOrder.PayoutState.HELD
+            vendor_order.save(update_fields=["payout_state", "updated_at"])
+            return vendor_order
+        params = {
+            "amount": amount_in_ore(vendor_order.payout_amount),
+            "currency": vendor_order.order.currency.lower(),
+            "destination": profile.stripe_account_id,
+            "transfer_group": vendor_order.order.number,
+            "metadata": {"vendor_order": str(vendor_order.pk), "order": vendor_order.order.number},
+        }
+        if charge_id:
+            params["source_transaction"] = charge_id
+        transfer = stripe_api().Transfer.create(
+            **params, idempotency_key=f"fk-vendor-order-{vendor_order.pk}-payout"
+        )
+        vendor_order.stripe_transfer_id = transfer["id"]
+        vendor_order.payout_state = VendorOrder.PayoutState.SENT
+        vendor_order.save(update_fields=["stripe_transfer_id", "payout_state", "updated_at"])
+        return vendor_order
+
+
+def payouts_held_release(*, partner_id: int | None = None) -> list[VendorOrder]:
+    """Re-check the accounts of vendors with held payouts and send the payouts that can go now."""
+    held = VendorOrder.objects.filter(payout_state=VendorOrder.PayoutState.HELD)
+    if partner_id is not None:
+        held = held.filter(partner_id=partner_id)
+    sent = []
+    for profile in VendorProfile.objects.filter(partner__vendor_orders__in=held).distinct():
+        if not profile.stripe_account_ready and not vendor_account_ready_check(profile=profile):
+            continue
+        for vendor_order in held.filter(partner_id=profile.partner_id).select_related("order"):
+            charge_id = selectors.order_charge_id(order=vendor_order.order)
+            result = vendor_order_payout_send(vendor_order_id=vendor_order.pk, charge_id=charge_id)
+            if result.payout_state == VendorOrder.PayoutState.SENT:
+                sent.append(result)
+    return sent
+
+
+def vendor_account_updated(*, account) -> list[VendorOrder]:
+    """Stripe's `account.updated` webhook: store readiness and release held payouts."""
+    account_id, ready = account["id"], _account_is_ready(account)
+    profile = VendorProfile.objects.filter(stripe_account_id=account_id).first()
+    if profile is None:
+        return []
+    VendorProfile.objects.filter(pk=profile.pk).update(stripe_account_ready=ready)
+    if not ready:
+        return []
+    return payouts_held_release(partner_id=profile.partner_id)
+
+
+def _vendor_order_payout_cancel(*, vendor_order: VendorOrder) -> None:
+    if vendor_order.payout_state in (VendorOrder.PayoutState.PENDING, VendorOrder.PayoutState.HELD):
+        vendor_order.payout_state = VendorOrder.PayoutState.NOT_APPLICABLE
+        vendor_order.save(update_fields=["payout_state", "updated_at"])
+    elif vendor_order.payout_state == VendorOrder.PayoutState.SENT:
+        vendor_order_payout_reverse(vendor_order_id=vendor_order.pk)
+
+
+def vendor_order_payout_reverse(*, vendor_order_id: int, amount_ore: int | None = None) -> VendorOrder:
+    """Reverse a sent transfer: all of what is left on it, or `amount_ore` of it.
+
+    A refund or a cancelled vendor order calls this. The idempotency key holds
+    what the transfer had reversed before, so a retry replays instead of
+    reversing twice.
+    """
+    api = stripe_api()
+    with transaction.atomic():
+        vendor_order = VendorOrder.objects.select_for_update().get(pk=vendor_order_id)
+        if vendor_order.payout_state != VendorOrder.PayoutState.SENT or not vendor_order.stripe_transfer_id:
+            return vendor_order
+        transfer = api.Transfer.retrieve(vendor_order.stripe_transfer_id)
+        remaining = transfer["amount"] - transfer["amount_reversed"]
+        amount = remaining if amount_ore is None else min(amount_ore, remaining)
+        if amount > 0:
+            api.Transfer.create_reversal(
+                vendor_order.stripe_transfer_id,
+                amount=amount,
+                metadata={"vendor_order": str(vendor_order.pk), "order": str(vendor_order.order_id)},
+                idempotency_key=f"fk-vendor-order-{vendor_order.pk}-reversal-{transfer['amount_reversed']}-{amount}",
+            )
+        if amount >= remaining:
+            vendor_order.payout_state = VendorOrder.PayoutState.REVERSED
+            vendor_order.save(update_fields=["payout_state", "updated_at"])
+        return vendor_order
+
+
+def order_refund_reverse_payouts(*, order, line_ids=None) -> list[VendorOrder]:
+    """A refund of a card-paid order takes the refunded share back from the vendors it affects.
+
+    With `line_ids` (a refund of given lines) only the vendors of those lines
+    are affected, each by its payout share of the refunded lines. Without, the
+    charge's refunded fraction at Stripe applies to every vendor's transfer:
+    a full refund reverses every transfer in full. Repeat-safe: the target is
+    cumulative and only the part not yet reversed is reversed.
+    """
+    sent = list(
+        VendorOrder.objects.filter(
+            order_id=order.pk, payout_state=VendorOrder.PayoutState.SENT
+        ).prefetch_related("lines")
+    )
+    if not sent:
+        return []
+    api = stripe_api()
+    results = []
+    if line_ids is not None:
+        wanted = set(line_ids)
+        for vo in sent:
+            share = sum(
+                (line.line_price_incl_tax for line in vo.lines.all() if line.pk in wanted), Decimal(0)
+            )
+            if not share:
+                continue
+            if share >= vo.subtotal_incl_tax:
+                results.append(vendor_order_payout_reverse(vendor_order_id=vo.pk))
+            else:
+                amount = amount_in_ore(share * (1 - vo.commission_rate))
+                results.append(vendor_order_payout_reverse(vendor_order_id=vo.pk, amount_ore=amount))
+        return results
+    charge_id = selectors.order_charge_id(order=order)
+    if not charge_id:
+        return []
+    charge = api.Charge.retrieve(charge_id)
+    if not charge["amount_refunded"]:
+        return []
+    fraction = Decimal(charge["amount_refunded"]) / Decimal(charge["amount"])
+    for vo in sent:
+        transfer = api.Transfer.retrieve(vo.stripe_transfer_id)
+        target = int((Decimal(transfer["amount"]) * fraction).to_integral_value(rounding=ROUND_HALF_UP))
+        missing = target - transfer["amount_reversed"]
+        if fraction >= 1:
+            results.append(vendor_order_payout_reverse(vendor_order_id=vo.pk))
+        elif missing > 0:
+            results.append(vendor_order_payout_reverse(vendor_order_id=vo.pk, amount_ore=missing))
+    return results
+
+
+def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, return_url: str) -> str:
+    """Create the vendor's Express account if it has none, and return an onboarding link."""
+    api = stripe_api()
+    with transaction.atomic():
+        profile = VendorProfile.objects.select_for_update().get(pk=profile.pk)
+        if not profile.stripe_account_id:
+            account = api.Account.create(
+                type="express",
+                country="DK",
+                email=profile.contact_email,
+                business_profile={"name": profile.legal_name},
+                capabilities={"transfers": {"requested": True}},
+                metadata={"partner": str(profile.partner_id)},
+                idempotency_key=f"fk-vendor-{profile.pk}-account",
+            )
+            profile.stripe_account_id = account["id"]
+            profile.save(update_fields=["stripe_account_id", "updated_at"])
+    link = api.AccountLink.create(
+        account=profile.stripe_account_id,
+        refresh_url=refresh_url,
+        return_url=return_url,
+        type="account_onboarding",
+    )
+    return link["url"]

@@ -1,0 +1,79 @@
+"""Celery tasks: thin, take primary keys, call services. All are safe to run twice."""
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError, OperationalError
+from oscar.core.loading import get_model
+
+from . import services
+from .emails import order_pick_lists_send
+
+logger = logging.getLogger(__name__)
+Order = get_model("order", "Order")
+
+TRANSIENT = (OperationalError, DatabaseError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    name="fulfilment.order_split",
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+)
+def order_split_task(order_id: int) -> list[int]:
+    """Split one order into its vendor orders (a no-op when it is split already)."""
+    return [vo.pk for vo in services.order_split(order_id=order_id)]
+
+
+@shared_task(name="fulfilment.orders_split_sweep", acks_late=True)
+def orders_split_sweep_task() -> dict[str, list[str]]:
+    """Beat: split orders placed a while ago but still not split (e.g. the broker was down)."""
+    done, failed = services.orders_split_pending(
+        older_than=timedelta(seconds=settings.FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS)
+    )
+    if done or failed:
+        logger.info("Split sweep: split %s, failed %s", done, failed)
+    return {"split": done, "failed": failed}
+
+
+@shared_task(
+    name="fulfilment.vendor_order_pick_lists_send",
+    acks_late=True,
+    autoretry_for=(*TRANSIENT, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def vendor_order_pick_lists_send_task(order_id: int) -> int:
+    """E-mail each vendor its pick list and the hub the assembly plan (once per order)."""
+    return order_pick_lists_send(order_id=order_id)
+
+
+def _stripe_transient():
+    import stripe
+
+    return (stripe.APIConnectionError, stripe.RateLimitError, *TRANSIENT)
+
+
+@shared_task(
+    name="fulfilment.order_payouts_release",
+    acks_late=True,
+    autoretry_for=_stripe_transient(),
+    retry_backoff=True,
+    max_retries=8,
+)
+def order_payouts_release_task(order_id: int) -> list[int]:
+    """After the split: pay the vendors if the order is paid already."""
+    order = Order.objects.get(pk=order_id)
+    return [vo.pk for vo in services.order_payouts_release_if_paid(order=order)]
+
+
+@shared_task(name="fulfilment.payouts_held_release", acks_late=True)
+def payouts_held_release_task() -> list[int]:
+    """Beat: re-check held vendors' Stripe accounts and send what can go now."""
+    return [vo.pk for vo in services.payouts_held_release()]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "fulfilment"
+
+urlpatterns = [
+    path("", views.VendorOrderListView.as_view(), name="vendor-order-list"),
+    path("<int:pk>/", views.VendorOrderDetailView.as_view(), name="vendor-order-detail"),
+    path("<int:pk>/pick-list/", views.PickListPrintView.as_view(), name="pick-list-print"),
+    path("<int:pk>/pick-list.csv", views.PickListCsvView.as_view(), name="pick-list-csv"),
+    path("assembly/<str:number>/", views.AssemblyPlanView.as_view(), name="assembly-plan"),
+    path("payouts/held/", views.PayoutsHeldView.as_view(), name="payouts-held"),
+    path("payouts/stripe/", views.StripeConnectView.as_view(), name="stripe-connect"),
+]

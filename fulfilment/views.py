@@ -1,0 +1,240 @@
+"""Dashboard pages for vendor orders: list, detail with workflow, pick list, assembly plan, payouts.
+
+Thin views: access checks and forms here, the rules in services/selectors.
+A vendor user sees only its own partners' vendor orders (404 for any other).
+"""
+
+import csv
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+from oscar.core.loading import get_model
+
+from vendors.models import VendorOrder, VendorProfile
+
+from . import selectors, services
+
+logger = logging.getLogger(__name__)
+Order = get_model("order", "Order")
+
+
+class _LoginRequired(AccessMixin):
+    """Anonymous users go to the login page; logged-in users without a right get 403."""
+
+    def allowed(self, user) -> bool:
+        return user.is_staff or selectors.user_is_vendor(user=user)
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not (request.user.is_active and self.allowed(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class _StaffOnly(_LoginRequired):
+    def allowed(self, user) -> bool:
+        return user.is_staff
+
+
+class _VendorOnly(_LoginRequired):
+    def allowed(self, user) -> bool:
+        return not user.is_staff and selectors.user_is_vendor(user=user)
+
+
+class VendorOrderListView(_LoginRequired, ListView):
+    template_name = "fulfilment/vendor_order_list.html"
+    context_object_name = "vendor_orders"
+    paginate_by = 30
+
+    def get_queryset(self):
+        qs = selectors.vendor_orders_visible(user=self.request.user)
+        return selectors.vendor_orders_search(
+            qs=qs, query=self.request.GET.get("q", "").strip(), status=self.request.GET.get("status", "")
+        ).order_by("-order__date_placed", "partner__name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            statuses=VendorOrder.Status.choices,
+            status=self.request.GET.get("status", ""),
+            q=self.request.GET.get("q", ""),
+            is_hub=selectors.user_is_hub(user=self.request.user),
+            **kwargs,
+        )
+
+
+class _VendorOrderMixin(_LoginRequired):
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            selectors.vendor_orders_visible(user=self.request.user), pk=self.kwargs["pk"]
+        )
+
+
+# What each button does: (target status, shipped?, staff only?)
+ACTIONS = {
+    "accept": (VendorOrder.Status.ACCEPTED, False, False),
+    "packed": (VendorOrder.Status.PACKED, False, False),
+    "delivered": (VendorOrder.Status.DELIVERED, False, False),
+    "shipped": (VendorOrder.Status.DELIVERED, True, False),
+    "cancel": (VendorOrder.Status.CANCELLED, False, True),
+}
+
+
+class VendorOrderDetailView(_VendorOrderMixin, DetailView):
+    template_name = "fulfilment/vendor_order_detail.html"
+    context_object_name = "vendor_order"
+
+    def get_context_data(self, **kwargs):
+        vendor_order = self.object
+        pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order)
+        return super().get_context_data(
+            pick_list=pick_list,
+            order=vendor_order.order,
+            lines=vendor_order.lines.order_by("pk"),
+            shipping_events=vendor_order.order.shipping_events.filter(lines__in=vendor_order.lines.all())
+            .select_related("event_type")
+            .distinct()
+            .order_by("date_created"),
+            can_cancel=self.request.user.is_staff,
+            can_see_plan=self.request.user.is_staff or selectors.user_is_hub(user=self.request.user),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        vendor_order = self.get_object()
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            messages.error(request, _("Unknown action."))
+            return HttpResponseRedirect(request.path)
+        to_status, shipped, staff_only = ACTIONS[action]
+        if staff_only and not request.user.is_staff:
+            raise PermissionDenied
+        try:
+            services.vendor_order_advance(
+                vendor_order_id=vendor_order.pk,
+                to_status=to_status,
+                shipped=shipped,
+                user=request.user,
+                notes=request.POST.get("notes", "")[:500],
+            )
+        except services.WorkflowError:
+            messages.error(
+                request,
+                _("This vendor order is %(status)s and cannot make that step.")
+                % {"status": vendor_order.get_status_display()},
+            )
+        except Exception:
+            logger.exception("Vendor order %s: action %s failed", vendor_order.pk, action)
+            messages.error(request, _("The step could not be saved. Please try again."))
+        else:
+            messages.success(request, _("Vendor order updated."))
+        return HttpResponseRedirect(reverse("fulfilment:vendor-order-detail", args=[vendor_order.pk]))
+
+
+class PickListPrintView(_VendorOrderMixin, DetailView):
+    """A plain page made for printing (no dashboard chrome)."""
+
+    template_name = "fulfilment/pick_list_print.html"
+    context_object_name = "vendor_order"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            pick_list=selectors.vendor_order_pick_list(vendor_order=self.object),
+            order=self.object.order,
+            **kwargs,
+        )
+
+
+class PickListCsvView(_VendorOrderMixin, View):
+    def get(self, request, *args, **kwargs):
+        vendor_order = self.get_object()
+        pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="plukliste-{vendor_order.order.number}-{vendor_order.partner.code}.csv"'
+        )
+        response.write("\ufeff")
+        csv.writer(response, delimiter=";").writerows(selectors.pick_list_csv_rows(pick_list=pick_list))
+        return response
+
+
+class AssemblyPlanView(_LoginRequired, TemplateView):
+    """The hub's plan for one order: staff and the hub's own users only."""
+
+    template_name = "fulfilment/assembly_plan.html"
+
+    def allowed(self, user) -> bool:
+        return user.is_staff or selectors.user_is_hub(user=user)
+
+    def get_context_data(self, **kwargs):
+        order = get_object_or_404(Order, number=self.kwargs["number"])
+        if not VendorOrder.objects.filter(order=order).exists():
+            raise Http404("Order not split yet")
+        return super().get_context_data(
+            plan=selectors.order_assembly_plan(order=order), order=order, **kwargs
+        )
+
+
+class PayoutsHeldView(_StaffOnly, ListView):
+    template_name = "fulfilment/payouts_held.html"
+    context_object_name = "vendor_orders"
+
+    def get_queryset(self):
+        return selectors.payouts_held()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(summary=selectors.payouts_summary(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            sent = services.payouts_held_release()
+        except Exception:
+            logger.exception("Releasing held payouts failed")
+            messages.error(request, _("Stripe could not be reached. Please try again later."))
+        else:
+            messages.success(request, _("%(count)d held payouts were sent.") % {"count": len(sent)})
+        return HttpResponseRedirect(reverse("fulfilment:payouts-held"))
+
+
+class StripeConnectView(_VendorOnly, TemplateView):
+    """A vendor connects its Stripe Express account to receive payouts."""
+
+    template_name = "fulfilment/stripe_connect.html"
+
+    def profile(self) -> VendorProfile:
+        profile = VendorProfile.objects.filter(partner__in=self.request.user.partners.all()).first()
+        if profile is None:
+            raise PermissionDenied
+        return profile
+
+    def get_context_data(self, **kwargs):
+        profile = self.profile()
+        if self.request.GET.get("return") and profile.stripe_account_id:
+            try:
+                if services.vendor_account_ready_check(profile=profile):
+                    services.payouts_held_release(partner_id=profile.partner_id)
+            except Exception:
+                logger.exception("Checking Stripe account of %s failed", profile.pk)
+        held = VendorOrder.objects.filter(partner=profile.partner, payout_state=VendorOrder.PayoutState.HELD)
+        return super().get_context_data(profile=profile, held=held, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        profile = self.profile()
+        here = request.build_absolute_uri(reverse("fulfilment:stripe-connect"))
+        try:
+            url = services.vendor_stripe_onboarding_link(
+                profile=profile, refresh_url=here, return_url=f"{here}?return=1"
+            )
+        except Exception:
+            logger.exception("Stripe onboarding for %s failed", profile.pk)
+            messages.error(request, _("Stripe could not be reached. Please try again later."))
+            return HttpResponseRedirect(here)
+        return HttpResponseRedirect(url)
