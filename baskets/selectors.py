@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from oscar.core.loading import get_class, get_model
@@ -34,14 +34,17 @@ def default_strategy(*, request=None, user=None):
     return Selector().strategy(request=request, user=user)
 
 
+def _stockrecords_prefetch():
+    return Prefetch(
+        "stockrecords",
+        queryset=StockRecord.objects.select_related("partner__vendor_profile").order_by("pk"),
+    )
+
+
 def product_offer_queryset():
     """Products with everything the composer and the price need, in a fixed number of queries."""
     return Product.objects.select_related("product_class", "parent__product_class").prefetch_related(
-        Prefetch(
-            "stockrecords",
-            queryset=StockRecord.objects.select_related("partner__vendor_profile").order_by("pk"),
-        ),
-        "images",
+        _stockrecords_prefetch(), "images"
     )
 
 
@@ -143,20 +146,16 @@ def _priced(*, product, quantity, strategy, is_packaging=False, item=None) -> Pr
 
 
 def design_items(*, design: BasketDesign) -> list[BasketDesignItem]:
+    """Items with their products and stock records: two queries however many items there are."""
     if design.pk is None:
         return []
-    return list(
+    items = list(
         BasketDesignItem.objects.filter(design=design)
         .select_related("product__product_class", "product__parent__product_class")
-        .prefetch_related(
-            Prefetch(
-                "product__stockrecords",
-                queryset=StockRecord.objects.select_related("partner__vendor_profile").order_by("pk"),
-            ),
-            "product__images",
-        )
         .order_by("pk")
     )
+    prefetch_related_objects([item.product for item in items], _stockrecords_prefetch())
+    return items
 
 
 def _basket_stock_in_use(*, basket) -> dict[int, int]:
@@ -185,15 +184,27 @@ def product_problem(*, product, stockrecord) -> str | None:
 def design_summary(*, design: BasketDesign, strategy, quantity: int = 1, basket=None) -> DesignSummary:
     """Price a design and list every reason it cannot go into the cart `quantity` times."""
     basket_type = design.basket_type
-    items = design_items(design=design)
+    items = (
+        list(
+            BasketDesignItem.objects.filter(design=design)
+            .select_related("product__product_class", "product__parent__product_class")
+            .order_by("pk")
+        )
+        if design.pk
+        else []
+    )
+    products = [item.product for item in items]
+    packaging_product = basket_type.packaging_product if basket_type is not None else None
+    if packaging_product is not None:
+        products.append(packaging_product)
+    # One query for every product's stock record (and vendor), packaging included.
+    prefetch_related_objects(products, _stockrecords_prefetch())
     lines = [
         _priced(product=item.product, quantity=item.quantity, strategy=strategy, item=item) for item in items
     ]
     packaging = None
-    if basket_type is not None:
-        packaging_product = product_offer_queryset().filter(pk=basket_type.packaging_product_id).first()
-        if packaging_product is not None:
-            packaging = _priced(product=packaging_product, quantity=1, strategy=strategy, is_packaging=True)
+    if packaging_product is not None:
+        packaging = _priced(product=packaging_product, quantity=1, strategy=strategy, is_packaging=True)
     summary = DesignSummary(
         design=design, basket_type=basket_type, lines=lines, packaging=packaging, quantity=quantity
     )
@@ -307,7 +318,7 @@ def composer_products(
         product_offer_queryset()
         .filter(is_public=True)
         .exclude(structure=Product.PARENT)
-        .exclude(pk__in=list(packaging_ids))
+        .exclude(pk__in=packaging_ids)
         .filter(stockrecords__partner__vendor_profile__status=VendorProfile.Status.APPROVED)
     )
     if category is not None:

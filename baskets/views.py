@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -40,7 +41,11 @@ def _current_design(request, *, create: bool = False) -> BasketDesign | None:
     design = None
     pk = request.session.get(SESSION_KEY)
     if pk:
-        design = BasketDesign.objects.select_related("basket_type").filter(pk=pk, is_published=False).first()
+        design = (
+            BasketDesign.objects.select_related("basket_type__packaging_product__product_class")
+            .filter(pk=pk, is_published=False)
+            .first()
+        )
         if design is not None and design.owner_id and design.owner_id != request.user.pk:
             design = None
     if design is None and create:
@@ -163,11 +168,13 @@ def _add_to_cart(request, *, design: BasketDesign, failure_url: str):
 # --- The composer ----------------------------------------------------------------------
 
 
+@transaction.non_atomic_requests
 def composer(request):
+    """Read-only page; no transaction needed around it (it is benchmarked)."""
     design = _current_design(request)
     filter_form = ComposerFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    packaging_ids = BasketType.objects.values_list("packaging_product_id", flat=True)
+    packaging_ids = BasketType.objects.values("packaging_product_id")
     products = composer_products(
         category=filters.get("category"),
         vendor=filters.get("vendor") or "",
