@@ -1,0 +1,94 @@
+"""The municipal journey in a real browser: upload, quote, order by EAN, approval, split, e-invoice."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from marketplace.demo import DEMO_PASSWORD
+from procurement.models import BulkOrder, Invoice
+from vendors.models import VendorOrder
+
+ARTIFACTS = __import__("conftest").ARTIFACTS
+
+
+def _login(page, base, email, next_url):
+    page.context.clear_cookies()
+    page.goto(f"{base}/da/accounts/login/?next={next_url}")
+    page.fill("#id_login-username", email)
+    page.fill("#id_login-password", DEMO_PASSWORD)
+    page.click("button[name=login_submit]")
+
+
+def _recipients_csv(tmp_path, count):
+    rows = ["navn;adresse;postnr;by;hilsen"]
+    rows += [f"Medarbejder {i};Rådhusgade {i};{8000 + i % 10};Aarhus;God jul og tak for i år" for i in range(count)]
+    path = tmp_path / "modtagere.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_downloads(
+    page, live_server, municipality, tmp_path, ubl_checker
+):
+    m = municipality
+    m.organisation.approval_limit = Decimal("5000.00")
+    m.organisation.save()
+    base = live_server.url
+    slug = m.organisation.slug
+
+    # The buyer uploads 25 recipients and picks a ready-made basket.
+    _login(page, base, m.buyer.email, "/da/kommune/")
+    page.click("text=Ny mængdeordre")
+    page.select_option("#id_design", label=m.design.name)
+    page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=14)).isoformat())
+    page.set_input_files("#id_recipients_file", str(_recipients_csv(tmp_path, 25)))
+    page.click("#read-recipients")
+    assert "25 modtagere læst uden fejl." in page.inner_text(".recipients-ok")
+    assert page.locator(".recipients-preview tbody tr").count() == 25
+    assert not BulkOrder.objects.exists()
+
+    # The quote shows the volume price before anything is ordered.
+    page.click("#to-quote")
+    quote = page.inner_text(".quote")
+    assert "Mængderabat: 3 % fra 20 kurve" in quote
+    assert "25" in page.inner_text(".quote-lines tbody")
+    page.screenshot(path=str(ARTIFACTS / "procurement-quote.png"), full_page=True)
+
+    # Ordered by EAN, PO number and person reference: above the limit, so it waits.
+    page.select_option("#id_location", label=str(m.location))
+    page.fill("#id_po_number", "PO-2026-0042")
+    page.fill("#id_person_reference", "ANJE")
+    page.click("#place-order")
+    assert "Afventer godkendelse" in page.inner_text(".order-status")
+    bulk_order = BulkOrder.objects.get()
+    assert bulk_order.basket_count == 25 and bulk_order.recipients.count() == 25
+    assert bulk_order.discount_percent == Decimal("3")
+
+    # The approver approves; the order is placed, split per vendor and invoiced.
+    _login(page, base, m.approver.email, f"/da/kommune/{slug}/ordrer/{bulk_order.pk}/")
+    page.click("#approve")
+    assert "Bestilt" in page.inner_text(".order-status")
+    bulk_order.refresh_from_db()
+    order = bulk_order.order
+    vendors = set(order.lines.values_list("partner_id", flat=True))
+    assert len(vendors) > 1
+    assert set(VendorOrder.objects.filter(order=order).values_list("partner_id", flat=True)) == vendors
+    invoice = Invoice.objects.get(bulk_order=bulk_order)
+    assert invoice.total_incl_tax == order.total_incl_tax == bulk_order.total_incl_tax
+
+    # The invoice page shows the document; its XML downloads and passes the rules.
+    page.click(f"text=Faktura {invoice.number}")
+    assert "PO-2026-0042" in page.inner_text(".invoice-doc")
+    page.screenshot(path=str(ARTIFACTS / "procurement-invoice.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.click("#download-xml")
+    xml = (tmp_path / "faktura.xml")
+    download_info.value.save_as(xml)
+    assert download_info.value.suggested_filename == f"faktura-{invoice.number}.xml"
+    assert ubl_checker.xsd_errors(xml.read_bytes()) == []
+    if ubl_checker.rule_sets:
+        assert ubl_checker.rule_failures(xml.read_bytes(), tmp_path)["fatal"] == []
