@@ -52,9 +52,6 @@
       .then(function (result) {
         panel.innerHTML = result.panel;
         announce(result.messages, result.ok);
-        document.querySelectorAll("#product-list button[type=submit]").forEach(function (b) {
-          b.disabled = !panel.querySelector("#add-to-cart-form");
-        });
         if (inPanel) {
           var heading = document.getElementById("design-heading");
           if (heading) {
@@ -68,7 +65,7 @@
       })
       .finally(function () {
         if (button && document.body.contains(button)) {
-          button.disabled = false;
+          button.disabled = !inPanel && !panel.querySelector("#add-to-cart-form");
         }
       });
   });
