@@ -494,6 +494,7 @@ def seed_users() -> list[tuple[str, str, str]]:
 SEED_STEPS = [
     "marketplace.demo.seed_base",
     "marketplace.demo.seed_vendors",
+    "vendors.demo.seed_vendor_logos",
     "baskets.demo.seed_gift_baskets",
     "procurement.demo.seed_procurement",
 ]
