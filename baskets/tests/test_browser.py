@@ -38,8 +38,14 @@ def test_buyer_composes_a_three_vendor_basket_and_adds_it_to_the_cart_twice(
             page.get_by_label("Virksomhed", exact=True).select_option(vendor)
             page.locator("form[role=search] button[type=submit]").click()
             expect(page.get_by_test_id("composer-product").first).to_have_attribute("data-vendor", vendor)
+            if javascript:
+                page.evaluate("window.noReload = true")
             page.get_by_role("button", name=f"Tilføj {title}").click()
             expect(page.get_by_test_id("design-item").filter(has_text=title)).to_have_count(1)
+            if javascript:
+                # The script swapped the design panel in place: the page was not reloaded.
+                assert page.evaluate("window.noReload === true")
+                expect(page.get_by_role("status")).to_contain_text(f"{title} er lagt i gavekurven.")
 
         # Then the panel shows the three enterprises and the price incl. packaging
         expect(page.get_by_test_id("design-item")).to_have_count(3)
