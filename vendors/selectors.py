@@ -138,3 +138,29 @@ def approval_required() -> bool:
 
 def category_choices_text() -> str:
     return ", ".join(sorted(Category.objects.values_list("name", flat=True)))
+
+
+def vendor_dashboard_summary(*, vendor: VendorProfile) -> dict:
+    """A vendor's own figures for the dashboard start page (never the whole store's)."""
+    from django.db.models import F, Sum
+
+    from marketplace.demo import FOOD_CLASS, NONFOOD_CLASS
+
+    Line = get_model("order", "Line")
+    ProductClass = get_model("catalogue", "ProductClass")
+    products = Product.objects.filter(stockrecords__partner=vendor.partner_id).distinct()
+    lines = Line.objects.filter(partner=vendor.partner_id)
+    return {
+        "product_count": products.count(),
+        "awaiting_approval_count": products.filter(is_public=False).count(),
+        "low_stock": StockRecord.objects.filter(partner=vendor.partner_id, num_in_stock__lte=5)
+        .select_related("product")
+        .order_by("num_in_stock")[:10],
+        "order_count": lines.values("order_id").distinct().count(),
+        "open_line_count": lines.exclude(status__in=["Delivered", "Cancelled"]).count(),
+        "sales_excl_tax": lines.exclude(status="Cancelled").aggregate(
+            total=Sum("line_price_excl_tax")
+        )["total"],
+        "product_classes": ProductClass.objects.filter(name__in=[FOOD_CLASS, NONFOOD_CLASS]).order_by("name"),
+        "recent_lines": lines.select_related("order").order_by("-order__date_placed", F("pk").desc())[:10],
+    }

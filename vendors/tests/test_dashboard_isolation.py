@@ -204,3 +204,15 @@ def test_users_of_vendors_that_are_not_approved_have_no_dashboard(client, catalo
 
         assert response.status_code == 403, (name, response.status_code)
     assert not vendor.user.has_perm("partner.dashboard_access")
+
+
+def test_vendor_start_page_shows_own_figures_not_the_whole_stores(client_a, world):
+    response = client_a.get(reverse("dashboard:index"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Vendor a" in html
+    assert "Apple juice from A" in html
+    assert "Bread from B" not in html
+    assert "80.00" in html.replace(",", ".")  # A's line: 2 x 40.00 excl. VAT
+    assert "246.90" not in html.replace(",", ".")

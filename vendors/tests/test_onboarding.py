@@ -90,7 +90,7 @@ def test_staff_approval_links_user_grants_dashboard_and_emails(staff_client, cat
     assert vendor.status == VendorProfile.Status.APPROVED
     assert list(vendor.partner.users.all()) == [user]
     assert user.has_perm("partner.dashboard_access")
-    assert len(mail.outbox) == 1 and "approved" in mail.outbox[0].subject
+    assert len(mail.outbox) == 1 and "er godkendt som sælger" in mail.outbox[0].subject  # Danish first
 
 
 def test_approving_twice_sends_one_email(catalogue_base, django_capture_on_commit_callbacks):
