@@ -10,6 +10,7 @@ from payments.gateway import stripe_api
 from payments.models import CheckoutPayment, StripeEvent
 
 from .conftest import (
+    ADDRESS,
     cancel_from_stripe,
     checkout_to_preview,
     deliver,
@@ -179,3 +180,14 @@ def test_expired_session_webhook_releases_stock_and_basket(client, stripe_double
     assert StockRecord.objects.get(product=product).num_allocated == 0
     assert Basket.open.get().num_items == 1
     assert StripeEvent.objects.filter(type="checkout.session.expired").count() == 1
+
+
+def test_address_form_wants_a_four_digit_danish_postcode(client, stripe_double, product):
+    client.post(f"/en/basket/add/{product.pk}/", {"quantity": 1})
+    client.post("/en/checkout/", {"username": "guest@example.dk", "options": "anonymous"})
+
+    response = client.post("/en/checkout/shipping-address/", {**ADDRESS, "postcode": "800"})
+
+    assert response.status_code == 200
+    assert "A Danish postcode has 4 digits, e.g. 8000." in response.content.decode()
+    assert "country" not in response.context["form"].fields
