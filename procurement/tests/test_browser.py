@@ -86,7 +86,7 @@ def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_do
     page.screenshot(path=str(ARTIFACTS / "procurement-invoice.png"), full_page=True)
     with page.expect_download() as download_info:
         page.click("#download-xml")
-    xml = (tmp_path / "faktura.xml")
+    xml = tmp_path / "faktura.xml"
     download_info.value.save_as(xml)
     assert download_info.value.suggested_filename == f"faktura-{invoice.number}.xml"
     assert ubl_checker.xsd_errors(xml.read_bytes()) == []

@@ -173,3 +173,28 @@ def test_marking_the_invoice_paid_releases_vendor_payouts(municipality, django_c
     assert OrderSplitState.objects.get(order=bulk_order.order).payouts_requested_at is not None
     with pytest.raises(services.ProcurementError):
         services.bulk_order_cancel(bulk_order=bulk_order, user=m.approver)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_issues_the_invoice_after_commit(municipality, celery_real):
+    import time
+
+    m = municipality
+    m.organisation.approval_limit = Decimal("1000000")
+    m.organisation.save()
+
+    bulk_order = services.bulk_order_create(
+        organisation=m.organisation,
+        user=m.buyer,
+        draft=draft_for(design=m.design, count=2),
+        location=m.location,
+        po_number="PO-W",
+        person_reference="W",
+    )
+
+    deadline = time.monotonic() + 30
+    while not Invoice.objects.filter(bulk_order=bulk_order).exists() and time.monotonic() < deadline:
+        time.sleep(0.3)
+    invoice = Invoice.objects.get(bulk_order=bulk_order)
+    assert invoice.total_incl_tax == bulk_order.total_incl_tax

@@ -37,15 +37,25 @@ def test_500_recipients_with_two_baskets_give_pick_lists_with_summed_quantities(
     slug = m.organisation.slug
 
     started = time.monotonic()
-    response = client.post(f"/da/kommune/{slug}/bestil/", {
-        "design": first.pk, "mode": "file", "recipients_file": upload,
-        "requested_delivery_date": (timezone.localdate() + timedelta(days=21)).isoformat(),
-    })
+    response = client.post(
+        f"/da/kommune/{slug}/bestil/",
+        {
+            "design": first.pk,
+            "mode": "file",
+            "recipients_file": upload,
+            "requested_delivery_date": (timezone.localdate() + timedelta(days=21)).isoformat(),
+        },
+    )
     assert "500 modtagere læst uden fejl." in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/da/kommune/{slug}/bestil/tilbud/", {
-            "location": m.location.pk, "po_number": "PO-500", "person_reference": "JUL",
-        })
+        response = client.post(
+            f"/da/kommune/{slug}/bestil/tilbud/",
+            {
+                "location": m.location.pk,
+                "po_number": "PO-500",
+                "person_reference": "JUL",
+            },
+        )
     bulk_order = BulkOrder.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         services.bulk_order_approve(bulk_order=bulk_order, user=m.approver)

@@ -18,12 +18,16 @@ def test_staff_invitation_email_lets_the_user_join_as_approver(client, municipal
     slug = municipality.organisation.slug
     client.force_login(admin_user)
 
-    client.post(f"/da/kommune/{slug}/medlemmer/", {"email": "Ny@Eksempel-Kommune.example", "role": "approver"})
+    client.post(
+        f"/da/kommune/{slug}/medlemmer/", {"email": "Ny@Eksempel-Kommune.example", "role": "approver"}
+    )
 
     assert mail.outbox[-1].to == ["ny@eksempel-kommune.example"]
     link = re.search(r"http://testserver(/da/kommune/invitation/\S+/)", mail.outbox[-1].body).group(1)
     stranger = get_user_model().objects.create_user(username="x", email="other@example.com", password="x")
-    invited = get_user_model().objects.create_user(username="ny", email="ny@eksempel-kommune.example", password="x")
+    invited = get_user_model().objects.create_user(
+        username="ny", email="ny@eksempel-kommune.example", password="x"
+    )
     client.force_login(stranger)
     client.post(link)
     assert not Membership.objects.filter(user=stranger).exists()
@@ -43,14 +47,20 @@ def test_members_page_is_for_staff_only(client, municipality):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_only_staff_can_mark_an_invoice_paid(client, municipality, admin_user, django_capture_on_commit_callbacks):
+def test_only_staff_can_mark_an_invoice_paid(
+    client, municipality, admin_user, django_capture_on_commit_callbacks
+):
     m = municipality
     m.organisation.approval_limit = Decimal("1000000")
     m.organisation.save()
     with django_capture_on_commit_callbacks(execute=True):
         order = services.bulk_order_create(
-            organisation=m.organisation, user=m.buyer, draft=draft_for(design=m.design, count=2),
-            location=m.location, po_number="PO", person_reference="REF",
+            organisation=m.organisation,
+            user=m.buyer,
+            draft=draft_for(design=m.design, count=2),
+            location=m.location,
+            po_number="PO",
+            person_reference="REF",
         )
     invoice = Invoice.objects.get(bulk_order=order)
     url = f"/da/kommune/{m.organisation.slug}/fakturaer/{invoice.pk}/betalt/"
