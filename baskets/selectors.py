@@ -197,7 +197,10 @@ def design_summary(*, design: BasketDesign, strategy, quantity: int = 1, basket=
     packaging_product = basket_type.packaging_product if basket_type is not None else None
     if packaging_product is not None:
         products.append(packaging_product)
-    # One query for every product's stock record (and vendor), packaging included.
+    # One query for every product's stock record (and vendor), packaging included; always
+    # fresh, as the packaging product may be a cached instance that saw older stock.
+    for product in products:
+        getattr(product, "_prefetched_objects_cache", {}).pop("stockrecords", None)
     prefetch_related_objects(products, _stockrecords_prefetch())
     lines = [
         _priced(product=item.product, quantity=item.quantity, strategy=strategy, item=item) for item in items
