@@ -47,7 +47,9 @@ def order_pick_lists_send(*, order_id: int) -> int:
             VendorOrder.objects.filter(order=order)
             .exclude(status=VendorOrder.Status.CANCELLED)
             .select_related("order", "partner", "partner__vendor_profile")
+            .prefetch_related("partner__users")
         )
+        baskets = selectors.order_baskets(order=order)
         messages = []
         with translation.override(settings.LANGUAGE_CODE):
             for vendor_order in vendor_orders:
@@ -58,7 +60,7 @@ def order_pick_lists_send(*, order_id: int) -> int:
                 recipients = sorted(recipients)
                 if not recipients:
                     continue
-                pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order)
+                pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order, baskets=baskets)
                 context = {"pick_list": pick_list, "vendor_order": vendor_order, "order": order}
                 message = EmailMultiAlternatives(
                     subject=render_to_string("fulfilment/email/pick_list_subject.txt", context).strip(),
@@ -77,7 +79,7 @@ def order_pick_lists_send(*, order_id: int) -> int:
                 messages.append(message)
             hub = selectors.hub_profile()
             if hub is not None and hub.contact_email:
-                plan = selectors.order_assembly_plan(order=order)
+                plan = selectors.order_assembly_plan(order=order, baskets=baskets)
                 context = {"plan": plan, "order": order, "hub": hub}
                 message = EmailMultiAlternatives(
                     subject=render_to_string("fulfilment/email/assembly_plan_subject.txt", context).strip(),

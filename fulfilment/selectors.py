@@ -15,6 +15,7 @@ from oscar.core.loading import get_model
 from vendors.models import VendorOrder, VendorProfile
 
 Line = get_model("order", "Line")
+LineAttribute = get_model("order", "LineAttribute")
 PaymentEvent = get_model("order", "PaymentEvent")
 
 GIFT_BASKET_OPTION_CODE = "gift-basket"
@@ -51,6 +52,19 @@ def user_is_hub(*, user) -> bool:
 
 
 @dataclass
+class OrderLine:
+    """The few fields of an order line that pick lists and the assembly plan need."""
+
+    pk: int
+    partner_id: int | None
+    partner_name: str
+    partner_sku: str
+    upc: str
+    title: str
+    quantity: int
+
+
+@dataclass
 class BasketGroup:
     """One gift basket (or N identical ones) in an order, as the fulfilment pages need it."""
 
@@ -58,55 +72,76 @@ class BasketGroup:
     name: str
     quantity: int
     gift_message: str
-    lines: list
+    lines: list[OrderLine] = field(default_factory=list)
 
     def per_basket_quantity(self, line) -> int:
-        return (
-            line.quantity // self.quantity
-            if self.quantity and line.quantity % self.quantity == 0
-            else line.quantity
-        )
+        if self.quantity and line.quantity % self.quantity == 0:
+            return line.quantity // self.quantity
+        return line.quantity
 
 
-def order_basket_groups(*, order, lines=None) -> tuple[list[BasketGroup], list]:
-    """(gift baskets, loose lines) of an order.
+@dataclass
+class OrderBaskets:
+    lines: list[OrderLine]
+    groups: list[BasketGroup]
+    loose: list[OrderLine]
+    group_of: dict[int, BasketGroup]
 
-    Uses the composer's `baskets.selectors.order_gift_basket_groups` when it is
-    installed; otherwise groups by the "gift-basket" line attribute alone.
-    """
+
+def _gift_basket_groups_info(references) -> dict[str, tuple[str, int, str]]:
+    """{reference: (name, number of baskets, gift message)} from the composer's GiftBasketGroup."""
     try:
-        from baskets.selectors import order_gift_basket_groups
+        from baskets.models import GiftBasketGroup
     except ImportError:
-        order_gift_basket_groups = None
+        return {}
+    return {
+        ref: (name, quantity, message)
+        for ref, name, quantity, message in GiftBasketGroup.objects.filter(
+            reference__in=list(references)
+        ).values_list("reference", "name", "quantity", "gift_message")
+    }
 
-    if lines is None:
-        lines = list(
-            order.lines.select_related("product", "partner").prefetch_related("attributes").order_by("pk")
-        )
-    if order_gift_basket_groups is not None:
-        groups = [
-            BasketGroup(
-                reference=g.reference,
-                name=g.name,
-                quantity=g.quantity,
-                gift_message=g.gift_message,
-                lines=g.lines,
+
+def order_baskets(*, order) -> OrderBaskets:
+    """The order's lines grouped into gift baskets, in three queries whatever the size.
+
+    Lines of one gift basket share the value of the "gift-basket" line option
+    (the composer's convention, see baskets.selectors.order_gift_basket_groups);
+    name, number of baskets and gift message come from the composer's
+    GiftBasketGroup. Rows are read as plain values: a 4,000-line municipal
+    order would otherwise build tens of thousands of model instances.
+    """
+    lines = [
+        OrderLine(*row)
+        for row in Line.objects.filter(order_id=order.pk)
+        .order_by("pk")
+        .values_list("pk", "partner_id", "partner_name", "partner_sku", "upc", "title", "quantity")
+    ]
+    # By the line ids just read: a join on order_id lets a planner with stale
+    # statistics (a freshly bulk-inserted order) pick a quadratic nested loop.
+    reference_of = dict(
+        LineAttribute.objects.filter(
+            line_id__in=[line.pk for line in lines], type=GIFT_BASKET_OPTION_CODE
+        ).values_list("line_id", "value")
+    )
+    info = _gift_basket_groups_info(set(reference_of.values())) if reference_of else {}
+    groups: dict[str, BasketGroup] = {}
+    loose = []
+    group_of = {}
+    for line in lines:
+        reference = reference_of.get(line.pk)
+        if reference is None:
+            loose.append(line)
+            continue
+        group = groups.get(reference)
+        if group is None:
+            name, quantity, message = info.get(reference, (reference, 1, ""))
+            group = groups[reference] = BasketGroup(
+                reference=reference, name=name, quantity=quantity, gift_message=message
             )
-            for g in order_gift_basket_groups(order=order)
-        ]
-    else:
-        by_reference: dict[str, list] = defaultdict(list)
-        for line in lines:
-            for attribute in line.attributes.all():
-                if attribute.type == GIFT_BASKET_OPTION_CODE:
-                    by_reference[attribute.value].append(line)
-        groups = [
-            BasketGroup(reference=ref, name=ref, quantity=1, gift_message="", lines=group_lines)
-            for ref, group_lines in by_reference.items()
-        ]
-    grouped_ids = {line.pk for group in groups for line in group.lines}
-    loose = [line for line in lines if line.pk not in grouped_ids]
-    return groups, loose
+        group.lines.append(line)
+        group_of[line.pk] = group
+    return OrderBaskets(lines=lines, groups=list(groups.values()), loose=loose, group_of=group_of)
 
 
 # --- Pick list -------------------------------------------------------------------------
@@ -120,6 +155,17 @@ class PickRow:
     # (basket name, quantity per basket, number of baskets)
     baskets: list[tuple[str, int, int]] = field(default_factory=list)
     loose: int = 0
+
+    @property
+    def basket_summary(self) -> list[tuple[int, int, str]]:
+        """[(quantity per basket, number of baskets, basket names)]: one entry per quantity."""
+        by_quantity: dict[int, list] = defaultdict(list)
+        for name, per_basket, count in self.baskets:
+            by_quantity[per_basket].append((name, count))
+        return [
+            (per_basket, sum(count for _name, count in entries), ", ".join(name for name, _count in entries))
+            for per_basket, entries in sorted(by_quantity.items())
+        ]
 
 
 @dataclass
@@ -135,27 +181,21 @@ class PickList:
         return sum(row.quantity for row in self.rows)
 
 
-def vendor_order_pick_list(*, vendor_order: VendorOrder) -> PickList:
-    """What the vendor picks: each product once with its total, and which gift baskets it goes into."""
-    order = vendor_order.order
-    lines = list(
-        order.lines.select_related("product", "partner").prefetch_related("attributes").order_by("pk")
-    )
-    own_ids = set(vendor_order.lines.values_list("pk", flat=True))
-    groups, loose = order_basket_groups(order=order, lines=lines)
-    basket_of: dict[int, BasketGroup] = {}
-    for group in groups:
-        for line in group.lines:
-            basket_of[line.pk] = group
+def vendor_order_pick_list(*, vendor_order: VendorOrder, baskets: OrderBaskets | None = None) -> PickList:
+    """What the vendor picks: each product once with its total, and which gift baskets it goes into.
 
+    Pass `baskets` (order_baskets of the order) when making several pick lists of one order.
+    """
+    if baskets is None:
+        baskets = order_baskets(order=vendor_order.order)
     rows: dict[str, PickRow] = {}
-    for line in lines:
-        if line.pk not in own_ids:
+    for line in baskets.lines:
+        if line.partner_id != vendor_order.partner_id:
             continue
-        key = line.partner_sku or line.upc or str(line.product_id)
+        key = line.partner_sku or line.upc or line.title
         row = rows.setdefault(key, PickRow(title=line.title, sku=line.partner_sku))
         row.quantity += line.quantity
-        group = basket_of.get(line.pk)
+        group = baskets.group_of.get(line.pk)
         if group is None:
             row.loose += line.quantity
         else:
@@ -177,8 +217,8 @@ def pick_list_csv_rows(*, pick_list: PickList) -> list[list[str]]:
     deliver_to = pick_list.deliver_to
     where = (
         f"{deliver_to.partner.name}, {deliver_to.street}, {deliver_to.postcode} {deliver_to.city}"
-        if deliver_to
-        else ""
+        if deliver_to and not pick_list.ships_direct
+        else _("Ship to the buyer")
     )
     rows = [
         [
@@ -243,16 +283,14 @@ class AssemblyPlan:
     vendor_orders: list[VendorOrder]
 
 
-def order_assembly_plan(*, order) -> AssemblyPlan:
+def order_assembly_plan(*, order, baskets: OrderBaskets | None = None) -> AssemblyPlan:
     """Per gift basket: which item comes from which vendor, the gift message and where it goes."""
-    lines = list(
-        order.lines.select_related("product", "partner").prefetch_related("attributes").order_by("pk")
-    )
+    if baskets is None:
+        baskets = order_baskets(order=order)
     vendor_orders = list(
         VendorOrder.objects.filter(order=order).select_related("partner").order_by("partner__name")
     )
     status_by_partner = {vo.partner_id: vo.get_status_display() for vo in vendor_orders}
-    groups, loose = order_basket_groups(order=order, lines=lines)
 
     def item(line, per_basket):
         return AssemblyItem(
@@ -263,19 +301,18 @@ def order_assembly_plan(*, order) -> AssemblyPlan:
             vendor_order_status=status_by_partner.get(line.partner_id, ""),
         )
 
-    baskets = [
-        AssemblyBasket(
-            name=group.name,
-            quantity=group.quantity,
-            gift_message=group.gift_message,
-            items=[item(line, group.per_basket_quantity(line)) for line in group.lines],
-        )
-        for group in groups
-    ]
     return AssemblyPlan(
         order=order,
-        baskets=baskets,
-        loose=[item(line, line.quantity) for line in loose],
+        baskets=[
+            AssemblyBasket(
+                name=group.name,
+                quantity=group.quantity,
+                gift_message=group.gift_message,
+                items=[item(line, group.per_basket_quantity(line)) for line in group.lines],
+            )
+            for group in baskets.groups
+        ],
+        loose=[item(line, line.quantity) for line in baskets.loose],
         address=order.shipping_address,
         vendor_orders=vendor_orders,
     )

@@ -147,8 +147,7 @@ def order_split(*, order_id: int) -> list[VendorOrder]:
                 Through(vendororder_id=vo.pk, line_id=line_id)
                 for vo, (_partner_id, bucket) in zip(created, sorted(by_partner.items()), strict=True)
                 for line_id in bucket["lines"]
-            ],
-            batch_size=2000,
+            ]
         )
 
         difference = order_split_difference(order=order, vendor_orders=created)
