@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# honcho gives each Procfile process its own $$PORT; the Stripe double posts webhooks to the web's.
+WEB_PORT := $(PORT)
+export WEB_PORT
 
 .PHONY: run test lint install install-dev migrate seed messages compose-check clean bench
 
