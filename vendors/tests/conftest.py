@@ -105,7 +105,8 @@ def staff_client(db, django_user_model):
     from django.test import Client
 
     staff = django_user_model.objects.create_user(
-        username="staff@vendors.example", email="staff@vendors.example", password=PASSWORD, is_staff=True
+        username="staff@vendors.example", email="staff@vendors.example", password=PASSWORD, is_staff=True,
+        is_superuser=True,
     )
     staff_client = Client()
     staff_client.force_login(staff)

@@ -216,3 +216,19 @@ def test_vendor_start_page_shows_own_figures_not_the_whole_stores(client_a, worl
     assert "Bread from B" not in html
     assert "80.00" in html.replace(",", ".")  # A's line: 2 x 40.00 excl. VAT
     assert "246.90" not in html.replace(",", ".")
+
+
+def test_vendor_does_not_see_bulk_actions_and_cannot_publish_in_bulk(client_a, staff_client, world):
+    hidden = world["product_a"]
+    hidden.is_public = False
+    hidden.save()
+
+    page = client_a.get(reverse("dashboard:catalogue-product-list")).content.decode()
+    response = client_a.post(reverse("dashboard:catalogue-product-bulk-action"),
+                             {"action": "make_public", "selected_product": [hidden.pk]})
+
+    assert "Bulk Actions" not in page
+    assert "Bulk Actions" in staff_client.get(reverse("dashboard:catalogue-product-list")).content.decode()
+    assert response.status_code == 403
+    hidden.refresh_from_db()
+    assert not hidden.is_public
