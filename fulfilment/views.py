@@ -103,6 +103,7 @@ class VendorOrderDetailView(_VendorOrderMixin, DetailView):
             .select_related("event_type")
             .distinct()
             .order_by("date_created"),
+            commission_percent=(vendor_order.commission_rate * 100).normalize(),
             can_cancel=self.request.user.is_staff,
             can_see_plan=self.request.user.is_staff or selectors.user_is_hub(user=self.request.user),
             **kwargs,

@@ -346,7 +346,7 @@ from fulfilment.nav import (  # noqa: E402
 OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
     {
-        "label": _("Fulfilment"),
+        "label": _("Deliveries and payouts"),
         "icon": "fas fa-truck",
         "access_fn": nav_vendor_orders_access,
         "children": [
