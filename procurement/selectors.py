@@ -52,6 +52,21 @@ def organisation_get_for_user(*, user, slug: str) -> Organisation:
     return organisation
 
 
+def user_is_hub(*, user) -> bool:
+    """Users of the packing hub read every delivery list: the hub packs and ships the baskets."""
+    from .nav import _is_hub
+
+    return user.is_authenticated and _is_hub(user)
+
+
+def bulk_orders_to_deliver():
+    return (
+        BulkOrder.objects.filter(status__in=[BulkOrder.Status.PLACED, BulkOrder.Status.DELIVERED])
+        .select_related("organisation", "order")
+        .order_by("requested_delivery_date", "pk")
+    )
+
+
 def bulk_order_get(*, organisation: Organisation, pk: int) -> BulkOrder:
     order = (
         BulkOrder.objects.filter(organisation=organisation, pk=pk)

@@ -7,6 +7,7 @@ app_name = "procurement"
 urlpatterns = [
     path("", views.home, name="home"),
     path("effekt/", views.impact_all, name="impact-all"),
+    path("leveringer/", views.deliveries, name="deliveries"),
     path("modtagere-skabelon.csv", views.recipients_template, name="recipients-template"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("<slug:slug>/", views.organisation_detail, name="organisation"),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import InvitationForm, OrderConfirmForm, OrderStartForm, RejectForm
-from .models import BulkOrder, Invitation, Invoice, Membership
+from .models import BulkOrder, Invitation, Invoice, Membership, Organisation
 
 DRAFT_KEY = "procurement-draft-{}"
 
@@ -33,7 +33,11 @@ def home(request):
     organisations = list(selectors.organisations_for_user(user=request.user))
     if len(organisations) == 1 and not request.user.is_staff:
         return redirect("procurement:organisation", slug=organisations[0].slug)
-    return render(request, "procurement/home.html", {"organisations": organisations})
+    return render(
+        request,
+        "procurement/home.html",
+        {"organisations": organisations, "is_hub": selectors.user_is_hub(user=request.user)},
+    )
 
 
 @login_required
@@ -234,9 +238,21 @@ def order_delivered(request, slug, pk):
 
 
 @login_required
+def deliveries(request):
+    """The hub's (and staff's) list of placed bulk orders with their delivery lists."""
+    if not (request.user.is_staff or selectors.user_is_hub(user=request.user)):
+        raise PermissionDenied
+    return render(request, "procurement/deliveries.html", {"bulk_orders": selectors.bulk_orders_to_deliver()})
+
+
+@login_required
 def order_manifest(request, slug, pk):
-    organisation, role = _organisation(request, slug)
-    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    if selectors.user_is_hub(user=request.user):
+        organisation, role = get_object_or_404(Organisation, slug=slug), None
+        bulk_order = get_object_or_404(selectors.bulk_orders_to_deliver(), organisation=organisation, pk=pk)
+    else:
+        organisation, role = _organisation(request, slug)
+        bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
     recipients = selectors.bulk_order_manifest(bulk_order=bulk_order)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -359,3 +359,20 @@ OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
         ],
     },
 ]
+
+# --- Dashboard navigation: bulk orders of organisations (procurement) -------------
+from procurement.nav import nav_bulk_orders_access, nav_staff_only  # noqa: E402
+
+OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
+    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    {
+        "label": _("Bulk orders"),
+        "icon": "fas fa-building",
+        "access_fn": nav_bulk_orders_access,
+        "children": [
+            {"label": _("Organisations"), "url_name": "procurement:home", "access_fn": nav_staff_only},
+            {"label": _("Bulk orders to deliver"), "url_name": "procurement:deliveries",
+             "access_fn": nav_bulk_orders_access},
+        ],
+    },
+]

@@ -123,3 +123,23 @@ def test_anonymous_visitor_is_sent_to_login(client, other_organisation):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_the_packing_hub_reads_every_delivery_list_but_not_invoices(client, other_organisation):
+    from oscar.core.loading import get_model
+
+    org_b, order, invoice = other_organisation
+    Partner = get_model("partner", "Partner")
+    hub_user = Partner.objects.get(vendor_profile__is_hub=True).users.first()
+    other_vendor = Partner.objects.filter(vendor_profile__is_hub=False).first().users.first()
+    manifest = f"/da/kommune/{org_b.slug}/ordrer/{order.pk}/leveringsliste/"
+
+    client.force_login(hub_user)
+    assert f"{org_b.name}" in client.get("/da/kommune/leveringer/").content.decode()
+    assert "Modtager 2" in client.get(manifest).content.decode()
+    assert client.get(f"/da/kommune/{org_b.slug}/fakturaer/{invoice.pk}/").status_code == 404
+    assert client.get(f"/da/kommune/{org_b.slug}/effekt/").status_code == 404
+
+    client.force_login(other_vendor)
+    assert client.get("/da/kommune/leveringer/").status_code == 403
+    assert client.get(manifest).status_code == 404

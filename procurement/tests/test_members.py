@@ -76,3 +76,11 @@ def test_only_staff_can_mark_an_invoice_paid(
     assert invoice.paid_at is not None and invoice.paid_by == admin_user
     order.order.refresh_from_db()
     assert order.order.status == "Paid"
+
+
+def test_dashboard_menu_links_staff_to_bulk_orders(client, admin_user, municipality):
+    client.force_login(admin_user)
+
+    html = client.get("/da/dashboard/").content.decode()
+
+    assert "/da/kommune/leveringer/" in html and "Mængdeordrer" in html
