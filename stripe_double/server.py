@@ -861,6 +861,12 @@ TEXTS = {
         "auth_title": "3-D Secure-godkendelse", "auth_text": "Din bank beder dig bekræfte betalingen.",
         "complete": "Gennemfør godkendelse", "fail": "Afvis godkendelse", "email": "E-mail",
         "done": "Denne betalingsside er ikke længere aktiv.",
+        # Stripe's own page speaks the buyer's language; its API messages stay English.
+        "Your card was declined.": "Dit kort blev afvist.",
+        "Your card has insufficient funds.": "Der er ikke dækning på dit kort.",
+        "Your card number is incorrect.": "Kortnummeret er forkert.",
+        "The provided PaymentMethod has failed authentication.": "Godkendelsen af kortet mislykkedes.",
+        "This Checkout Session is no longer active.": "Denne betalingsside er ikke længere aktiv.",
     },
 }
 
@@ -1012,7 +1018,7 @@ class _Handler(BaseHTTPRequestHandler):
             rows.append(f"<tr><td>{esc(line['description'])}{times}</td>"
                         f"<td style='text-align:right'>{amount}</td></tr>")
         lines = "".join(rows)
-        err = f'<p class="error" role="alert" id="error">{esc(error)}</p>' if error else ""
+        err = f'<p class="error" role="alert" id="error">{esc(t.get(error, error))}</p>' if error else ""
         if session["status"] != "open":
             return f"{head}<p>{esc(t['done'])}</p>{back}"
         if challenge:

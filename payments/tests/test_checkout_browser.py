@@ -92,7 +92,7 @@ def test_declined_card_shows_why_places_no_order_and_keeps_the_cart(page, shop, 
 
     page.fill("#card", CARD_DECLINE)
     page.click("#submit")
-    expect(page.locator("#error")).to_contain_text("Your card was declined.")
+    expect(page.locator("#error")).to_contain_text("Dit kort blev afvist.")
     _shot(page, "decline-stripe-error")
     page.click("#back")
 
