@@ -187,6 +187,8 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # How long a cached storefront page/menu may live; changes invalidate at once
 # (marketplace/oscar_apps/catalogue/storefront_cache.py). 0 switches caching off.
 STOREFRONT_CACHE_SECONDS = env.int("STOREFRONT_CACHE_SECONDS", default=5)
+# Whole anonymous pages in the cache (menus and filters are cached regardless).
+STOREFRONT_PAGE_CACHE = env.bool("STOREFRONT_PAGE_CACHE", default=True)
 # Only for bench/serve_and_wrk.sh: serves /bench/ceiling/ through the full middleware stack.
 BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
 
@@ -285,6 +287,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Periodic tasks; the issues that own them add entries here.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "marketplace.tasks.heartbeat", "schedule": 60.0},
+    # Product views are counted in Redis on the request path and written here.
+    "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
     # Product views are counted in Redis on the request path and written here.
     "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
     # Orders placed but not split (e.g. the broker was down at checkout).

@@ -1,49 +1,74 @@
 """Product-view counting off the request path.
 
 Stock Oscar writes an analytics row on every product page view. Here a view
-is one Redis increment; a periodic Celery task adds the counts to Oscar's
-`analytics.ProductRecord` in one transaction.
+is one Redis HINCRBY (one round trip, no database); a periodic Celery task
+adds the counts to Oscar's `analytics.ProductRecord` in one transaction.
+Without Redis (`make run` uses a file cache) the counts go through Django's
+cache API instead.
 """
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import F
 from oscar.core.loading import get_model
 
+HASH_KEY = "storefront:product-views"
 COUNTER_PREFIX = "storefront:product-views:"
 INDEX_KEY = "storefront:product-views:index"
 
 
+def _redis():
+    """The raw Redis client behind Django's cache, or None for other cache backends."""
+    if isinstance(cache, RedisCache):
+        return cache._cache.get_client(write=True), cache.make_and_validate_key(HASH_KEY)
+    return None, None
+
+
 def product_view_record(*, product_id: int) -> None:
-    key = f"{COUNTER_PREFIX}{product_id}"
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.add(key, 0, timeout=None)
-        cache.incr(key)
+    client, key = _redis()
+    if client is not None:
+        client.hincrby(key, str(product_id), 1)
+        return
+    counter = f"{COUNTER_PREFIX}{product_id}"
+    cache.add(counter, 0, timeout=None)
+    cache.incr(counter)
     ids = cache.get(INDEX_KEY) or set()
     if product_id not in ids:
-        ids.add(product_id)
-        cache.set(INDEX_KEY, ids, timeout=None)
+        cache.set(INDEX_KEY, ids | {product_id}, timeout=None)
+
+
+def _counts_take() -> dict[int, int]:
+    """Read the counts and subtract what was read, so views counted meanwhile are kept."""
+    client, key = _redis()
+    if client is not None:
+        counts = {int(k): int(v) for k, v in client.hgetall(key).items() if int(v)}
+        if counts:
+            pipe = client.pipeline()
+            for product_id, count in counts.items():
+                pipe.hincrby(key, str(product_id), -count)
+            pipe.execute()
+        return counts
+    counts = {}
+    for product_id in cache.get(INDEX_KEY) or set():
+        count = cache.get(f"{COUNTER_PREFIX}{product_id}") or 0
+        if count:
+            cache.decr(f"{COUNTER_PREFIX}{product_id}", count)
+            counts[product_id] = count
+    return counts
 
 
 def product_views_flush() -> int:
     """Move the counted views into ProductRecord; returns how many views were written."""
-    ProductRecord = get_model("analytics", "ProductRecord")
     Product = get_model("catalogue", "Product")
-    ids = cache.get(INDEX_KEY) or set()
-    existing = set(Product.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    ProductRecord = get_model("analytics", "ProductRecord")
+    counts = _counts_take()
+    existing = set(Product.objects.filter(pk__in=counts).values_list("pk", flat=True))
     total = 0
     with transaction.atomic():
-        for product_id in sorted(ids):
+        for product_id, count in sorted(counts.items()):
             if product_id not in existing:
-                cache.delete(f"{COUNTER_PREFIX}{product_id}")
                 continue
-            key = f"{COUNTER_PREFIX}{product_id}"
-            count = cache.get(key) or 0
-            if not count:
-                continue
-            cache.decr(key, count)
             total += count
             updated = ProductRecord.objects.filter(product_id=product_id).update(
                 num_views=F("num_views") + count

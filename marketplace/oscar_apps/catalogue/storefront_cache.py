@@ -1,9 +1,10 @@
 """Redis caching for the storefront, invalidated by one version key.
 
 Every cached storefront value (rendered pages, the category menu, the vendor
-filter) has the current catalogue version in its key. A change to a product,
-price, stock record, vendor or category bumps the version (receivers.py), so
-the next request renders afresh; old entries simply expire. A short timeout
+filter) is stored with the catalogue version it was made from and read in the
+same round trip as the current version. A change to a product, price, stock
+record, vendor or category bumps the version (receivers.py), so the next
+request renders afresh. A short timeout
 bounds staleness for writes that send no signal (Oscar allocates stock with
 `QuerySet.update()`).
 
@@ -36,61 +37,72 @@ def cache_seconds() -> int:
     return int(getattr(settings, "STOREFRONT_CACHE_SECONDS", 5))
 
 
-def storefront_version_get() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = storefront_version_bump()
-    return version
-
-
 def storefront_version_bump() -> str:
-    """Make every cached storefront value unreachable."""
+    """Make every cached storefront value stale."""
     version = uuid.uuid4().hex[:12]
     cache.set(VERSION_KEY, version, timeout=None)
     return version
 
 
+def _get_current(key: str):
+    """One round trip: the value stored under `key` if it was stored under the current version.
+
+    Values are stored as (version, value); the version key is read in the same
+    MGET, so a bump makes every older value a miss at once.
+    """
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY) or storefront_version_bump()
+    stored = found.get(key)
+    if stored is not None and stored[0] == version:
+        return version, stored[1]
+    return version, None
+
+
+def _set_current(key: str, version: str, value) -> None:
+    cache.set(key, (version, value), timeout=cache_seconds())
+
+
 def cached(*, name: str, loader: Callable[[], Any], per_language: bool = False) -> Any:
+    """A small storefront value (menu, filter choices), loaded once per catalogue version."""
     if cache_seconds() <= 0:
         return loader()
-    key = f"storefront:{storefront_version_get()}:{name}"
-    if per_language:
-        key += f":{get_language()}"
-    value = cache.get(key)
+    key = f"storefront:{name}:{get_language()}" if per_language else f"storefront:{name}"
+    version, value = _get_current(key)
     if value is None:
         value = loader()
-        cache.set(key, value, timeout=cache_seconds())
+        _set_current(key, version, value)
     return value
 
 
 def page_cacheable(request: HttpRequest) -> bool:
     return (
         cache_seconds() > 0
+        and getattr(settings, "STOREFRONT_PAGE_CACHE", True)
         and request.method in ("GET", "HEAD")
         and set(request.COOKIES) <= NEUTRAL_COOKIES
     )
 
 
-def _page_key(request: HttpRequest, version: str) -> str:
+def _page_key(request: HttpRequest) -> str:
     digest = hashlib.sha1(request.get_full_path().encode()).hexdigest()
-    return f"storefront:{version}:page:{get_language()}:{digest}"
+    return f"storefront:page:{get_language()}:{digest}"
 
 
-def page_get(request: HttpRequest) -> HttpResponse | None:
-    """The cached page for this request, with the visitor's CSRF token, or None."""
-    html = cache.get(_page_key(request, storefront_version_get()))
+def page_get(request: HttpRequest) -> tuple[str, HttpResponse | None]:
+    """The current version and the cached page for this request (with the visitor's CSRF token) or None."""
+    version, html = _get_current(_page_key(request))
     if html is None:
-        return None
+        return version, None
     response = HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
     response["X-Storefront-Cache"] = "hit"
-    return response
+    return version, response
 
 
 def page_set(request: HttpRequest, response: HttpResponse, *, version: str) -> HttpResponse:
     """Store a freshly rendered page (rendered with the placeholder) and fill in the token."""
     html = response.content.decode()
     if response.status_code == 200:
-        cache.set(_page_key(request, version), html, timeout=cache_seconds())
+        _set_current(_page_key(request), version, html)
     response.content = html.replace(CSRF_PLACEHOLDER, get_token(request))
     response["X-Storefront-Cache"] = "miss"
     return response
@@ -106,12 +118,11 @@ class PageCacheMixin:
         self.page_cacheable = page_cacheable(request)
         if not self.page_cacheable:
             return super().dispatch(request, *args, **kwargs)
-        hit = page_get(request)
+        # The version is read before rendering: a change during the render then
+        # leaves this page under the old version, never served.
+        version, hit = page_get(request)
         if hit is not None:
             return self.page_cache_hit(request, hit, *args, **kwargs)
-        # Read the version before rendering: a change during the render then
-        # leaves this page under the old, unreachable version.
-        version = storefront_version_get()
         response = super().dispatch(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()

@@ -1,0 +1,46 @@
+#!/usr/bin/env python
+"""Create the bench database of N products (default 2000) from the six demo vendors.
+
+    bench/gen_catalogue.py                 # fk_bench_n2000
+    bench/gen_catalogue.py --products 200  # fk_bench_n200
+
+Drops and recreates the PostgreSQL database fk_bench_n<N>, migrates, seeds the
+demo data (6 vendors, their products, baskets, logins) and tops the catalogue
+up to N public products (marketplace/oscar_apps/catalogue/generator.py).
+Env: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL, BENCH_MEDIA_ROOT.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import PG_SERVER, PYTHON, django_env, run  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=2000)
+    args = parser.parse_args()
+    name = f"fk_bench_n{args.products}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = django_env(args.products)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    run([PYTHON, "manage.py", "seed_demo"], env, capture_output=True)
+    code = (
+        "import django; django.setup();"
+        "from marketplace.oscar_apps.catalogue.generator import catalogue_generate;"
+        f"added = catalogue_generate(products={args.products});"
+        "from oscar.core.loading import get_model;"
+        "print(get_model('catalogue', 'Product').objects.count(), 'products,', added, 'generated')"
+    )
+    run([PYTHON, "-c", code], env)
+    print(f"{name} ready")
+
+
+if __name__ == "__main__":
+    main()
