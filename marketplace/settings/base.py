@@ -289,8 +289,6 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "marketplace.tasks.heartbeat", "schedule": 60.0},
     # Product views are counted in Redis on the request path and written here.
     "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
-    # Product views are counted in Redis on the request path and written here.
-    "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
     # Orders placed but not split (e.g. the broker was down at checkout).
     "fulfilment-split-sweep": {"task": "fulfilment.orders_split_sweep", "schedule": 120.0},
     # Held payouts go out once the vendor's Stripe account is ready.
