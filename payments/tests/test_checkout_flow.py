@@ -191,3 +191,17 @@ def test_address_form_wants_a_four_digit_danish_postcode(client, stripe_double, 
     assert response.status_code == 200
     assert "A Danish postcode has 4 digits, e.g. 8000." in response.content.decode()
     assert "country" not in response.context["form"].fields
+
+
+def test_browser_back_from_the_payment_page_gives_back_the_basket_and_stock(client, stripe_double, product):
+    checkout_to_preview(client, product=product)
+    session_id = session_id_from(place_order(client))
+
+    response = client.get("/en/checkout/preview/")
+
+    assert response.status_code == 200
+    assert "You left the payment page, so nothing was charged." in response.content.decode()
+    assert Basket.open.get().num_items == 1
+    assert StockRecord.objects.get(product=product).num_allocated == 0
+    assert stripe_double.objects["checkout.session"][session_id]["status"] == "expired"
+    assert session_id_from(place_order(client)) != session_id

@@ -47,6 +47,21 @@ class PaymentMethodView(oscar_views.PaymentMethodView):
 class PaymentDetailsView(oscar_views.PaymentDetailsView):
     """The preview, whose "Pay" button allocates stock and redirects to Stripe."""
 
+    def dispatch(self, request, *args, **kwargs):
+        # Back from Stripe with the browser's back button: the basket is frozen for that
+        # payment. Give it (and its stock) back before Oscar looks at the basket.
+        pending = request.session.get(PENDING_ORDER_KEY)
+        if pending and request.method == "GET":
+            request.session.pop(PENDING_ORDER_KEY, None)
+            _payment, order = checkout_payment_cancel(order_number=pending)
+            if order is not None:
+                request.session["checkout_order_id"] = order.id
+                return redirect("checkout:thank-you")
+            messages.info(
+                request, _("You left the payment page, so nothing was charged. Your basket is kept.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         if not self.preview:
             return redirect("checkout:preview")
