@@ -82,6 +82,7 @@ def test_guest_pays_a_ready_made_basket_with_delivery_and_gets_confirmation(page
     confirmations = [m for m in mail.outbox if m.to == ["gaest@example.dk"]]
     assert len(confirmations) == 1
     assert order.number in confirmations[0].body and confirmations[0].alternatives
+    assert confirmations[0].subject == f"Ordrebekræftelse på ordre nummer {order.number}"
     assert all(d["status"] == 200 for d in stripe_double.deliveries)
 
 

@@ -87,6 +87,7 @@ def test_return_then_webhook_places_one_paid_order_and_sends_one_email(client, s
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["guest@example.dk"]
     assert mail.outbox[0].alternatives, "the confirmation has an HTML part"
     assert order.number in mail.outbox[0].body
+    assert mail.outbox[0].subject == f"Confirmation of order {order.number}"  # the buyer's language
     # Allocated once, kept by the order (Oscar consumes it when the order ships).
     assert StockRecord.objects.get(product=product).num_allocated == 1
     thank_you = client.get(response["Location"]).content.decode()
