@@ -5,16 +5,31 @@ split is hooked there. Stripe webhooks are verified and de-duplicated by the
 payments app, which re-sends each one as `stripe_event_received`.
 """
 
+from functools import partial
+
 from django.apps import apps
+from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
+from oscar.core.loading import get_model
 
 from . import selectors, services
+
+PaymentEvent = get_model("order", "PaymentEvent")
+REFUNDED_EVENT = "Refunded"
 
 
 @receiver(order_placed, dispatch_uid="fulfilment-order-split")
 def split_placed_order(sender, order, **kwargs):
     services.order_split_register(order=order)
+
+
+@receiver(post_save, sender=PaymentEvent, dispatch_uid="fulfilment-refund-reverses-payouts")
+def refund_recorded(sender, instance, created, **kwargs):
+    """Checkout records every card refund (staff's or Stripe's) as a "Refunded" payment event."""
+    if created and instance.event_type.name == REFUNDED_EVENT:
+        transaction.on_commit(partial(services.order_refund_reverse_enqueue, order_id=instance.order_id))
 
 
 def stripe_event(sender, event, **kwargs):
@@ -24,7 +39,7 @@ def stripe_event(sender, event, **kwargs):
     elif event["type"] == "charge.refunded":
         order = selectors.order_for_charge(charge_id=obj["id"])
         if order is not None:
-            services.order_refund_reverse_payouts(order=order)
+            transaction.on_commit(partial(services.order_refund_reverse_enqueue, order_id=order.pk))
 
 
 if apps.is_installed("payments"):

@@ -550,6 +550,16 @@ def order_refund_reverse_payouts(*, order, line_ids=None) -> list[VendorOrder]:
     return results
 
 
+def order_refund_reverse_enqueue(*, order_id: int) -> None:
+    """After a refund is recorded: reverse the vendors' share in a task (it calls Stripe, and retries)."""
+    from .tasks import order_refund_reverse_task
+
+    try:
+        order_refund_reverse_task.apply_async(args=[order_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - the refund itself stands; staff see the sent payouts
+        logger.error("Could not enqueue the payout reversal for order %s: %s", order_id, exc)
+
+
 def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, return_url: str) -> str:
     """Create the vendor's Express account if it has none, and return an onboarding link."""
     api = stripe_api()

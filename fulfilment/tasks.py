@@ -77,3 +77,16 @@ def order_payouts_release_task(order_id: int) -> list[int]:
 def payouts_held_release_task() -> list[int]:
     """Beat: re-check held vendors' Stripe accounts and send what can go now."""
     return [vo.pk for vo in services.payouts_held_release()]
+
+
+@shared_task(
+    name="fulfilment.order_refund_reverse",
+    acks_late=True,
+    autoretry_for=_stripe_transient(),
+    retry_backoff=True,
+    max_retries=8,
+)
+def order_refund_reverse_task(order_id: int) -> list[int]:
+    """A refund was recorded: take the refunded share back from the vendors' transfers."""
+    order = Order.objects.get(pk=order_id)
+    return [vo.pk for vo in services.order_refund_reverse_payouts(order=order)]

@@ -13,6 +13,8 @@ from vendors.models import OrderSplitState, VendorOrder, VendorProfile
 
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
+Source = get_model("payment", "Source")
+SourceType = get_model("payment", "SourceType")
 
 BASKET = [("HF-VIN-01", 1), ("RR-KAF-01", 2), ("SB-SMA-01", 1)]
 
@@ -29,13 +31,22 @@ def _connect(stripe_double, code: str, *, complete: bool = True) -> str:
 
 
 def _pay_by_card(order) -> str:
-    """What checkout does when the card payment succeeds: a charge, recorded as a payment event."""
+    """What checkout does when the card payment succeeds: a charge, a payment source and a payment event."""
     intent = services.stripe_api().PaymentIntent.create(
         amount=int(order.total_incl_tax * 100),
         currency="dkk",
         payment_method="pm_card_visa",
         confirm=True,
         metadata={"order_number": order.number},
+    )
+    source_type, _created = SourceType.objects.get_or_create(name="Stripe")
+    Source.objects.create(
+        order=order,
+        source_type=source_type,
+        currency=order.currency,
+        amount_allocated=order.total_incl_tax,
+        amount_debited=order.total_incl_tax,
+        reference=intent["id"],
     )
     event_type, _created = PaymentEventType.objects.get_or_create(name="Paid")
     PaymentEvent.objects.create(
@@ -272,3 +283,23 @@ def test_staff_cancelling_a_paid_vendor_order_reverses_its_transfer(demo_data, s
     bakery.refresh_from_db()
     assert bakery.payout_state == VendorOrder.PayoutState.REVERSED
     assert stripe_double.objects["transfer"][bakery.stripe_transfer_id]["reversed"] is True
+
+
+@pytest.mark.django_db
+def test_staff_refund_of_the_whole_order_reverses_every_vendor_transfer(
+    demo_data, stripe_double, django_capture_on_commit_callbacks
+):
+    from payments.services import payment_refund_create
+
+    for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
+        _connect(stripe_double, code)
+    order, _charge = _paid_split_order(stripe_double)
+    services.order_payouts_release(order=order)
+
+    # when: staff refund the whole order from the order dashboard (the payments app)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund_create(order=order, amount=order.total_incl_tax, token="refund-all")
+
+    # then
+    assert all(t["reversed"] for t in stripe_double.all("transfer"))
+    assert set(VendorOrder.objects.filter(order=order).values_list("payout_state", flat=True)) == {"reversed"}
