@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .validators import validate_cvr, validate_ean_location
 
@@ -128,11 +129,11 @@ class VolumePriceTier(models.Model):
 
 class BulkOrder(models.Model):
     class Status(models.TextChoices):
-        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
-        REJECTED = "rejected", _("Rejected")
-        PLACED = "placed", _("Placed")
-        DELIVERED = "delivered", _("Delivered")
-        CANCELLED = "cancelled", _("Cancelled")
+        AWAITING_APPROVAL = "awaiting_approval", pgettext_lazy("bulk order", "Awaiting approval")
+        REJECTED = "rejected", pgettext_lazy("bulk order", "Rejected")
+        PLACED = "placed", pgettext_lazy("bulk order", "Placed")
+        DELIVERED = "delivered", pgettext_lazy("bulk order", "Delivered")
+        CANCELLED = "cancelled", pgettext_lazy("bulk order", "Cancelled")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="bulk_orders")
     created_by = models.ForeignKey(
@@ -196,9 +197,9 @@ class BulkOrderLine(models.Model):
 
 class Recipient(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        PACKED = "packed", _("Packed")
-        DELIVERED = "delivered", _("Delivered")
+        PENDING = "pending", pgettext_lazy("recipient", "Waiting")
+        PACKED = "packed", pgettext_lazy("recipient", "Packed")
+        DELIVERED = "delivered", pgettext_lazy("recipient", "Delivered")
 
     bulk_order = models.ForeignKey(BulkOrder, on_delete=models.CASCADE, related_name="recipients")
     position = models.PositiveIntegerField()

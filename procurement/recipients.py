@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -129,7 +130,12 @@ def recipients_parse(
 
         row = RecipientRow(line=line, **{c: cell(c) for c in COLUMNS})
         row.postcode = row.postcode.replace(" ", "")
-        labels = {"name": _("name"), "street": _("street"), "postcode": _("postcode"), "city": _("city")}
+        labels = {
+            "name": pgettext("recipient file", "name"),
+            "street": pgettext("recipient file", "street"),
+            "postcode": pgettext("recipient file", "postcode"),
+            "city": pgettext("recipient file", "city"),
+        }
         for column in REQUIRED:
             if not getattr(row, column):
                 row.errors.append(_("Missing %(field)s.") % {"field": labels[column]})
