@@ -19,6 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.oscar_apps.catalogue.storefront_cache import storefront_page_cache
+
 from . import services
 from .forms import AddToCartForm, ChooseTypeForm, ComposerFilterForm, DetailsForm, ItemForm, RenameForm
 from .models import BasketDesign, BasketType
@@ -169,6 +171,7 @@ def _add_to_cart(request, *, design: BasketDesign, failure_url: str):
 
 
 @transaction.non_atomic_requests
+@storefront_page_cache
 def composer(request):
     """Read-only page; no transaction needed around it (it is benchmarked)."""
     design = _current_design(request)

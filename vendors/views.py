@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
+from marketplace.oscar_apps.catalogue.storefront_cache import storefront_page_cache
 from vendors import selectors, services
 from vendors.forms import VendorApplicationForm
 
@@ -23,6 +25,8 @@ class VendorDirectoryView(ListView):
         return super().get_context_data(rsov_only=self.request.GET.get("rsov") == "1", **kwargs)
 
 
+# Anonymous pages from the storefront's Redis page cache, invalidated with the catalogue (issue 8).
+@method_decorator(storefront_page_cache, name="dispatch")
 class VendorDetailView(TemplateView):
     template_name = "vendors/vendor_detail.html"
 

@@ -232,3 +232,23 @@ def test_storefront_does_not_load_haystack(client, demo_data):
     client.get("/da/search/", {"q": "kaffe"})
 
     assert "haystack" not in sys.modules
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/da/vendors/havefolket/", "/da/gavekurve/sammensaet/?q=Solhverv"])
+def test_vendor_and_composer_pages_are_cached_for_anonymous_visitors_and_invalidated(demo_data, url):
+    record = StockRecord.objects.get(partner_sku="HF-VIN-01")
+    first = Client().get(url)
+    assert first.status_code == 200 and "189,00" in first.content.decode()
+
+    with CaptureQueriesContext(connection) as ctx:
+        hit = Client().get(url)
+    assert hit["X-Storefront-Cache"] == "hit"
+    assert [q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]] == []
+    assert CSRF_PLACEHOLDER not in hit.content.decode()
+
+    record.price = Decimal("200.00")
+    record.save()
+    after = Client().get(url).content.decode()
+
+    assert "250,00" in after and "189,00" not in after
