@@ -309,3 +309,26 @@ def design_delete(*, design: BasketDesign) -> None:
     if design.is_published:
         raise GiftBasketError(_("A published basket cannot be deleted here."))
     design.delete()
+
+
+def design_drafts_purge(*, older_than_days: int = 30) -> int:
+    """Delete abandoned drafts (never saved, not published), so anonymous visits do not pile up.
+
+    A draft another app still points at (protected foreign key) is kept.
+    """
+    from datetime import timedelta
+
+    from django.db.models import ProtectedError
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted = 0
+    stale = BasketDesign.objects.filter(is_saved=False, is_published=False, updated_at__lt=cutoff)
+    for pk in stale.values_list("pk", flat=True).iterator():
+        try:
+            with transaction.atomic():
+                BasketDesign.objects.filter(pk=pk).delete()
+        except ProtectedError:
+            continue
+        deleted += 1
+    return deleted

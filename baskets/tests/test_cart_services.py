@@ -292,3 +292,21 @@ def test_design_summary_lists_the_enterprises_it_supports(three_vendor_design):
     assert [v.partner.code for v in summary.vendors] == ["havefolket", "ristet-ro", "skovbrynet"]
     assert summary.item_count == sum(THREE_VENDOR_SKUS.values())
     assert summary.can_add
+
+
+def test_abandoned_drafts_are_purged_but_saved_published_and_recent_designs_stay(basket_type):
+    from baskets.models import BasketDesign
+    from baskets.tasks import gift_basket_drafts_purge
+
+    old = timezone.now() - datetime.timedelta(days=31)
+    abandoned = make_design(basket_type=basket_type, skus={"HF-VIN-01": 1})
+    saved = BasketDesign.objects.create(basket_type=basket_type, name="Gemt", is_saved=True)
+    recent = BasketDesign.objects.create(basket_type=basket_type, name="Ny")
+    BasketDesign.objects.filter(pk__in=[abandoned.pk, saved.pk]).update(updated_at=old)
+
+    purged = gift_basket_drafts_purge.delay().get()
+
+    assert purged == 1
+    assert not BasketDesign.objects.filter(pk=abandoned.pk).exists()
+    assert BasketDesign.objects.filter(pk__in=[saved.pk, recent.pk]).count() == 2
+    assert BasketDesign.objects.filter(is_published=True).count() == 4
