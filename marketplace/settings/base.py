@@ -296,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
     # Bulk orders: invoices whose task was lost, and recipients' data after delivery.
     "procurement-invoices-sweep": {"task": "procurement.invoices_missing_sweep", "schedule": 600.0},
     "procurement-recipients-anonymise": {"task": "procurement.recipients_anonymise", "schedule": 3600.0},
+    # Composer drafts nobody saved (anonymous visits) are forgotten after 30 days.
+    "giftbaskets-drafts-purge": {"task": "giftbaskets.drafts_purge", "schedule": 86400.0},
 }
 
 LOGGING = {
