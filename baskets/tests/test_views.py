@@ -265,3 +265,19 @@ def test_composer_page_query_count_does_not_grow_with_the_number_of_products(
     assert many == few, few
     with django_assert_max_num_queries(15):
         client.get(COMPOSER)
+
+
+def test_gift_basket_survives_logging_in_when_oscar_merges_the_carts(client, demo_data):
+    _compose(client)
+    client.post(f"{COMPOSER}i-kurv/", {"quantity": 2})
+
+    client.post(
+        "/da/accounts/login/",
+        {"login-username": "kunde@faelleskurv.example", "login-password": "faelleskurv", "login_submit": "1"},
+    )
+    html = client.get("/da/basket/").content.decode().replace("&#x27;", "'").replace("\xa0", " ")
+
+    user_basket = Basket.objects.get(owner__email="kunde@faelleskurv.example", status=Basket.OPEN)
+    assert user_basket.lines.count() == 4
+    assert "Gavekurv 'Min gavekurv' × 2" in html
+    assert "824,00 kr." in html
