@@ -281,3 +281,15 @@ def test_gift_basket_survives_logging_in_when_oscar_merges_the_carts(client, dem
     assert user_basket.lines.count() == 4
     assert "Gavekurv 'Min gavekurv' × 2" in html
     assert "824,00 kr." in html
+
+
+def test_mini_basket_shows_the_gift_basket_as_one_entry(client, demo_data):
+    _compose(client)
+    client.post(f"{COMPOSER}i-kurv/", {"quantity": 2})
+
+    html = client.get("/da/gavekurve/").content.decode().replace("&#x27;", "'").replace("\xa0", " ")
+
+    start = html.index('class="basket-mini-item')
+    mini = html[start : html.index("</ul>", start)]
+    assert "Gavekurv 'Min gavekurv' × 2" in mini
+    assert "Rødvin Solhverv 2024" not in mini
