@@ -64,7 +64,7 @@ def _paid_split_order(stripe_double):
 
 @pytest.mark.django_db
 def test_card_paid_order_sends_one_transfer_per_vendor_with_amount_destination_group_source_and_key(
-    demo_data, stripe_double
+    demo_vendors, stripe_double
 ):
     # given: every vendor in the order has a ready account
     accounts = {
@@ -94,7 +94,7 @@ def test_card_paid_order_sends_one_transfer_per_vendor_with_amount_destination_g
 
 
 @pytest.mark.django_db
-def test_releasing_payouts_again_sends_no_second_transfer(demo_data, stripe_double):
+def test_releasing_payouts_again_sends_no_second_transfer(demo_vendors, stripe_double):
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
     order, _charge = _paid_split_order(stripe_double)
@@ -115,7 +115,7 @@ def test_releasing_payouts_again_sends_no_second_transfer(demo_data, stripe_doub
 
 @pytest.mark.django_db
 def test_held_payout_is_flagged_for_staff_and_released_when_the_account_becomes_ready(
-    demo_data, stripe_double, client
+    demo_vendors, stripe_double, client
 ):
     # given: Skovbrynet has no account, Ristet Ro has not finished onboarding
     for code in ("havefolket", "verdensbutikken"):
@@ -154,7 +154,7 @@ def test_held_payout_is_flagged_for_staff_and_released_when_the_account_becomes_
 
 @pytest.mark.django_db
 def test_vendor_onboards_from_its_dashboard_and_the_periodic_recheck_releases_its_payout(
-    demo_data, stripe_double, client
+    demo_vendors, stripe_double, client
 ):
     for code in ("havefolket", "ristet-ro", "verdensbutikken"):
         _connect(stripe_double, code)
@@ -190,7 +190,7 @@ def test_vendor_onboards_from_its_dashboard_and_the_periodic_recheck_releases_it
 
 
 @pytest.mark.django_db
-def test_refund_of_one_vendors_lines_reverses_only_that_vendors_transfer(demo_data, stripe_double):
+def test_refund_of_one_vendors_lines_reverses_only_that_vendors_transfer(demo_vendors, stripe_double):
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
     order, _charge = _paid_split_order(stripe_double)
@@ -214,7 +214,7 @@ def test_refund_of_one_vendors_lines_reverses_only_that_vendors_transfer(demo_da
 
 @pytest.mark.django_db
 def test_card_refund_reverses_each_vendor_by_the_refunded_share_and_a_full_refund_reverses_all(
-    demo_data, stripe_double
+    demo_vendors, stripe_double
 ):
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
@@ -245,7 +245,7 @@ def test_card_refund_reverses_each_vendor_by_the_refunded_share_and_a_full_refun
 
 
 @pytest.mark.django_db
-def test_invoice_paid_order_pays_out_only_when_staff_mark_the_invoice_paid(demo_data, stripe_double):
+def test_invoice_paid_order_pays_out_only_when_staff_mark_the_invoice_paid(demo_vendors, stripe_double):
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
     order = place_order(baskets=[("kurv", BASKET)])
@@ -264,7 +264,7 @@ def test_invoice_paid_order_pays_out_only_when_staff_mark_the_invoice_paid(demo_
 
 
 @pytest.mark.django_db
-def test_unpaid_invoice_order_is_not_paid_out_after_the_split(demo_data, stripe_double):
+def test_unpaid_invoice_order_is_not_paid_out_after_the_split(demo_vendors, stripe_double):
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
     order = place_order(baskets=[("kurv", BASKET)])
@@ -276,7 +276,7 @@ def test_unpaid_invoice_order_is_not_paid_out_after_the_split(demo_data, stripe_
 
 
 @pytest.mark.django_db
-def test_staff_cancelling_a_paid_vendor_order_reverses_its_transfer(demo_data, stripe_double):
+def test_staff_cancelling_a_paid_vendor_order_reverses_its_transfer(demo_vendors, stripe_double):
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
     order, _charge = _paid_split_order(stripe_double)
@@ -292,7 +292,7 @@ def test_staff_cancelling_a_paid_vendor_order_reverses_its_transfer(demo_data, s
 
 @pytest.mark.django_db
 def test_staff_refund_of_the_whole_order_reverses_every_vendor_transfer(
-    demo_data, stripe_double, django_capture_on_commit_callbacks
+    demo_vendors, stripe_double, django_capture_on_commit_callbacks
 ):
     from payments.services import payment_refund_create
 

@@ -29,7 +29,7 @@ def _split_now(order):
 
 @pytest.mark.django_db
 def test_order_from_three_vendors_and_hub_packaging_splits_into_four_vendor_orders_that_add_up_to_the_ore(
-    demo_data,
+    demo_vendors,
 ):
     # given: an odd commission rate for one vendor so rounding matters
     VendorProfile.objects.filter(partner__code="ristet-ro").update(commission_rate=Decimal("0.1234"))
@@ -59,7 +59,7 @@ def test_order_from_three_vendors_and_hub_packaging_splits_into_four_vendor_orde
 
 @pytest.mark.django_db
 def test_placing_an_order_records_a_pending_split_and_enqueues_it_after_commit(
-    demo_data, django_capture_on_commit_callbacks
+    demo_vendors, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         order = place_order(baskets=[("kurv", THREE_VENDORS_BASKET)])
@@ -76,7 +76,7 @@ def test_placing_an_order_records_a_pending_split_and_enqueues_it_after_commit(
 
 
 @pytest.mark.django_db
-def test_running_the_split_twice_creates_nothing_twice(demo_data):
+def test_running_the_split_twice_creates_nothing_twice(demo_vendors):
     order = place_order(baskets=[("kurv", THREE_VENDORS_BASKET)])
     first = _split_now(order)
 
@@ -89,7 +89,7 @@ def test_running_the_split_twice_creates_nothing_twice(demo_data):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_splits_create_each_vendor_order_once(demo_data):
+def test_concurrent_splits_create_each_vendor_order_once(demo_vendors):
     order = place_order(baskets=[("kurv", THREE_VENDORS_BASKET)])
     VendorOrder.objects.filter(order=order).delete()  # undo the eager split done at commit
     OrderSplitState.objects.filter(order=order).update(split_at=None, attempts=0)
@@ -118,7 +118,9 @@ def test_concurrent_splits_create_each_vendor_order_once(demo_data):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_order_placed_while_the_broker_is_unreachable_is_placed_and_split_by_the_sweep(demo_data, settings):
+def test_order_placed_while_the_broker_is_unreachable_is_placed_and_split_by_the_sweep(
+    demo_vendors, settings
+):
     from marketplace.celery import app
 
     def fresh_pools():
@@ -157,7 +159,7 @@ def test_order_placed_while_the_broker_is_unreachable_is_placed_and_split_by_the
 
 
 @pytest.mark.django_db
-def test_split_orders_command_splits_pending_orders_or_one_by_number(demo_data):
+def test_split_orders_command_splits_pending_orders_or_one_by_number(demo_vendors):
     first = place_order(baskets=[("a", THREE_VENDORS_BASKET)])
     second = place_order(baskets=[("b", THREE_VENDORS_BASKET[:1])])
     assert not VendorOrder.objects.exists()  # on_commit never ran inside the test transaction
@@ -174,7 +176,7 @@ def test_split_orders_command_splits_pending_orders_or_one_by_number(demo_data):
 
 
 @pytest.mark.django_db
-def test_split_query_count_does_not_grow_with_the_number_of_gift_baskets(demo_data):
+def test_split_query_count_does_not_grow_with_the_number_of_gift_baskets(demo_vendors):
     small = place_order(baskets=[(f"s{i}", THREE_VENDORS_BASKET) for i in range(2)])
     large = place_order(baskets=[(f"l{i}", THREE_VENDORS_BASKET) for i in range(12)])
 
@@ -196,7 +198,7 @@ def test_beat_runs_the_split_sweep_and_the_held_payout_recheck(settings):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_split_runs_in_a_real_celery_worker_on_redis(demo_data, celery_real):
+def test_split_runs_in_a_real_celery_worker_on_redis(demo_vendors, celery_real):
     # given: the order is placed and committed; the on_commit hook sends the task to Redis
     order = place_order(baskets=[("kurv", THREE_VENDORS_BASKET)])
 

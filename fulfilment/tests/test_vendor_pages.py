@@ -32,7 +32,7 @@ def _split_order(**kwargs):
 
 
 @pytest.mark.django_db
-def test_each_vendor_is_emailed_its_pick_list_and_the_hub_the_assembly_plan_once(demo_data):
+def test_each_vendor_is_emailed_its_pick_list_and_the_hub_the_assembly_plan_once(demo_vendors):
     order = _split_order(loose=[("RR-KAF-01", 1)])
 
     sent = order_pick_lists_send(order_id=order.pk)
@@ -54,7 +54,7 @@ def test_each_vendor_is_emailed_its_pick_list_and_the_hub_the_assembly_plan_once
 
 
 @pytest.mark.django_db
-def test_vendor_sees_only_its_own_vendor_orders(demo_data, client):
+def test_vendor_sees_only_its_own_vendor_orders(demo_vendors, client):
     order = _split_order()
     own = VendorOrder.objects.get(order=order, partner__code="havefolket")
     other = VendorOrder.objects.get(order=order, partner__code="ristet-ro")
@@ -77,7 +77,7 @@ def test_vendor_sees_only_its_own_vendor_orders(demo_data, client):
 
 
 @pytest.mark.django_db
-def test_customers_get_403_and_anonymous_visitors_the_login_page(demo_data, client):
+def test_customers_get_403_and_anonymous_visitors_the_login_page(demo_vendors, client):
     order = _split_order()
     vo = VendorOrder.objects.filter(order=order).first()
 
@@ -88,7 +88,7 @@ def test_customers_get_403_and_anonymous_visitors_the_login_page(demo_data, clie
 
 
 @pytest.mark.django_db
-def test_pick_list_page_and_csv_show_products_baskets_place_and_deadline(demo_data, client):
+def test_pick_list_page_and_csv_show_products_baskets_place_and_deadline(demo_vendors, client):
     order = _split_order()
     vo = VendorOrder.objects.get(order=order, partner__code="ristet-ro")
     client.force_login(_user("ristet-ro@faelleskurv.example"))
@@ -108,7 +108,7 @@ def test_pick_list_page_and_csv_show_products_baskets_place_and_deadline(demo_da
 
 
 @pytest.mark.django_db
-def test_hub_sees_the_assembly_plan_with_items_vendors_and_address(demo_data, client):
+def test_hub_sees_the_assembly_plan_with_items_vendors_and_address(demo_vendors, client):
     order = _split_order()
     client.force_login(_user("verdensbutikken@faelleskurv.example"))
 
@@ -121,7 +121,7 @@ def test_hub_sees_the_assembly_plan_with_items_vendors_and_address(demo_data, cl
 
 @pytest.mark.django_db
 def test_vendor_workflow_records_shipping_events_and_the_order_ships_when_every_part_is_delivered(
-    demo_data, client
+    demo_vendors, client
 ):
     order = _split_order()
     order.set_status("Paid")
@@ -156,7 +156,7 @@ def test_vendor_workflow_records_shipping_events_and_the_order_ships_when_every_
 
 
 @pytest.mark.django_db
-def test_staff_cancels_a_vendor_order_and_the_buyer_sees_it(demo_data, client):
+def test_staff_cancels_a_vendor_order_and_the_buyer_sees_it(demo_vendors, client):
     buyer = _user("kunde@faelleskurv.example")
     order = _split_order(user=buyer)
     bakery = VendorOrder.objects.get(order=order, partner__code="skovbrynet")
@@ -176,7 +176,7 @@ def test_staff_cancels_a_vendor_order_and_the_buyer_sees_it(demo_data, client):
 
 
 @pytest.mark.django_db
-def test_a_step_that_is_not_allowed_is_refused_with_a_message(demo_data, client):
+def test_a_step_that_is_not_allowed_is_refused_with_a_message(demo_vendors, client):
     order = _split_order()
     vo = VendorOrder.objects.get(order=order, partner__code="havefolket")
     services.vendor_order_advance(vendor_order_id=vo.pk, to_status=VendorOrder.Status.DELIVERED)
