@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import stripe
@@ -312,6 +313,30 @@ PAYMENT_ERROR_TEXTS = {
 def payment_error_text(code: str) -> str:
     """What to tell the buyer about a failed payment, in the active language."""
     return str(PAYMENT_ERROR_TEXTS.get(code, _lazy("the payment failed.")))
+
+
+def checkout_payments_stale_settle(*, older_than: timedelta | None = None) -> dict[str, int]:
+    """Settle payments still open after their session expired: no lost order, no stuck stock.
+
+    Covers the buyer who never returns *and* a webhook that never arrives: a paid
+    session becomes an order, an unpaid one is expired and released.
+    """
+    older_than = older_than or timedelta(minutes=CHECKOUT_SESSION_MINUTES + 5)
+    cutoff = timezone.now() - older_than
+    result = {"placed": 0, "released": 0}
+    for order_number in CheckoutPayment.objects.filter(
+        status=CheckoutPayment.Status.OPEN, updated_at__lt=cutoff
+    ).values_list("order_number", flat=True):
+        try:
+            payment, order = checkout_payment_cancel(order_number=order_number)
+        except stripe.StripeError as exc:
+            logger.warning("stale payment %s not settled: %s", order_number, exc)
+            continue
+        if order is not None:
+            result["placed"] += 1
+        elif payment is not None and payment.status == CheckoutPayment.Status.RELEASED:
+            result["released"] += 1
+    return result
 
 
 # --- Placing the paid order -------------------------------------------------------------------------

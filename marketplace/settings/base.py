@@ -287,6 +287,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Periodic tasks; the issues that own them add entries here.
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "marketplace.tasks.heartbeat", "schedule": 60.0},
+    # Card payments left open past their Stripe session's expiry (a lost webhook, a buyer
+    # who never came back): place the order if paid, else give the stock and basket back.
+    "payments-stale-checkouts": {"task": "payments.checkout_payments_stale_settle", "schedule": 300.0},
     # Product views are counted in Redis on the request path and written here.
     "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
     # Orders placed but not split (e.g. the broker was down at checkout).

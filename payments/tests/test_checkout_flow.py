@@ -1,13 +1,17 @@
 """Guest checkout through the Stripe double: one order, whatever order return and webhook come in."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from payments.gateway import stripe_api
 from payments.models import CheckoutPayment, StripeEvent
+from payments.services import checkout_payments_stale_settle
 
 from .conftest import (
     ADDRESS,
@@ -16,6 +20,7 @@ from .conftest import (
     deliver,
     events_of,
     place_order,
+    product_in_stock,
     return_from_stripe,
     session_id_from,
 )
@@ -206,3 +211,21 @@ def test_browser_back_from_the_payment_page_gives_back_the_basket_and_stock(clie
     assert StockRecord.objects.get(product=product).num_allocated == 0
     assert stripe_double.objects["checkout.session"][session_id]["status"] == "expired"
     assert session_id_from(place_order(client)) != session_id
+
+
+def test_sweep_places_a_paid_order_whose_return_and_webhook_were_both_lost(client, stripe_double, product):
+    paid_session = _start_paid_session(client, stripe_double, product)
+    other = product_in_stock(title="Honning", stock=3)
+    abandoned_client = Client()
+    checkout_to_preview(abandoned_client, product=other)
+    abandoned_session = session_id_from(place_order(abandoned_client))
+    CheckoutPayment.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+
+    result = checkout_payments_stale_settle()
+
+    assert result == {"placed": 1, "released": 1}
+    assert Order.objects.get().status == "Paid"
+    assert stripe_double.objects["checkout.session"][abandoned_session]["status"] == "expired"
+    assert stripe_double.objects["checkout.session"][paid_session]["status"] == "complete"
+    assert StockRecord.objects.get(product=other).num_allocated == 0
+    assert checkout_payments_stale_settle() == {"placed": 0, "released": 0}
