@@ -13,10 +13,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("STRIPE_DOUBLE_PORT", 12111)))
     parser.add_argument("--webhook-url", default=os.environ.get("STRIPE_DOUBLE_WEBHOOK_URL"))
     parser.add_argument("--webhook-secret", default=os.environ.get("STRIPE_WEBHOOK_SECRET") or "whsec_double")
+    parser.add_argument("--state-file", help="keep objects across restarts in this JSON file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="stripe-double %(levelname)s %(message)s")
     double = StripeDouble(host=args.host, port=args.port, webhook_url=args.webhook_url,
-                          webhook_secret=args.webhook_secret)
+                          webhook_secret=args.webhook_secret, state_file=args.state_file)
     print(f"Stripe double on {double.url} -> webhooks to {args.webhook_url or '(none)'}", flush=True)
     double.serve_forever()
 

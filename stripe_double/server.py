@@ -12,6 +12,7 @@ import hmac
 import html
 import json
 import logging
+import os
 import queue
 import re
 import secrets
@@ -147,14 +148,17 @@ class StripeDouble:
     """
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, webhook_url: str | None = None,
-                 webhook_secret: str = "whsec_double", public_url: str | None = None):
+                 webhook_secret: str = "whsec_double", public_url: str | None = None,
+                 state_file: str | None = None):
         self.host = host
         self.port = port
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
         self.public_url = public_url
+        self.state_file = state_file
         self.lock = threading.RLock()
         self.reset()
+        self._load()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._webhook_queue: queue.Queue = queue.Queue()
@@ -170,6 +174,24 @@ class StripeDouble:
             self.events: list[dict] = []
             self.deliveries: list[dict] = []
             self._idempotency: dict[str, tuple[str, int, dict]] = {}
+
+    def _load(self) -> None:
+        """Objects survive a restart of `make run` when a state file is given."""
+        if self.state_file and os.path.exists(self.state_file):
+            with open(self.state_file) as handle:
+                saved = json.load(handle)
+            self.objects = saved.get("objects", {})
+            self._idempotency = {k: tuple(v) for k, v in saved.get("idempotency", {}).items()}
+
+    def persist(self) -> None:
+        if not self.state_file:
+            return
+        with self.lock:
+            data = json.dumps({"objects": self.objects, "idempotency": self._idempotency})
+        tmp = f"{self.state_file}.tmp"
+        with open(tmp, "w") as handle:
+            handle.write(data)
+        os.replace(tmp, self.state_file)
 
     @property
     def url(self) -> str:
@@ -326,6 +348,8 @@ class StripeDouble:
                 raise
             if method == "POST" and key:
                 self._idempotency[key] = (json.dumps([path, params], sort_keys=True), status, body)
+            if method == "POST":
+                self.persist()
             return status, copy.deepcopy(body), False
 
     def route(self, method: str, path: str, params: dict, key: str | None) -> tuple[int, dict]:
@@ -494,6 +518,7 @@ class StripeDouble:
                            requirements={"currently_due": [], "eventually_due": [], "past_due": [],
                                          "disabled_reason": None})
             self.emit("account.updated", account)
+            self.persist()
             return account
 
 
@@ -986,11 +1011,13 @@ class _Handler(BaseHTTPRequestHandler):
                         d.session_complete(session, pi)
                     else:
                         error = str(d.payment_intent_fail(pi, "3ds"))
+                d.persist()
                 if session["status"] == "complete":
                     return self._redirect(self._success_url(session))
                 challenge = False
             elif method == "POST":
                 outcome = d.session_attempt(session, params.get("card", ""))
+                d.persist()
                 if outcome == "success":
                     return self._redirect(self._success_url(session))
                 if outcome == "requires_action":
@@ -998,6 +1025,8 @@ class _Handler(BaseHTTPRequestHandler):
                 error = outcome
             elif session["status"] == "complete":
                 return self._redirect(self._success_url(session))
+            if method == "POST":
+                d.persist()
             body = self._page_body(session, t, challenge, error)
         page = PAGE.format(lang=lang, title=html.escape(t["title"]), body=body)
         self._send(200, page, "text/html; charset=utf-8")

@@ -155,3 +155,21 @@ def _serve(handler):
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def test_state_file_keeps_objects_and_idempotency_across_a_restart(tmp_path):
+    from stripe_double import StripeDouble
+
+    path = str(tmp_path / "double.json")
+    first = StripeDouble(state_file=path).start()
+    stripe.api_key, stripe.api_base = "sk_test_x", first.url
+    account = stripe.Account.create(type="express", idempotency_key="acct-restart")
+    first.stop()
+
+    second = StripeDouble(state_file=path).start()
+    stripe.api_base = second.url
+    again = stripe.Account.create(type="express", idempotency_key="acct-restart")
+    second.stop()
+
+    assert again.id == account.id
+    assert list(second.objects["account"]) == [account.id]
