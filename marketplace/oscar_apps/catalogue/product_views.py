@@ -1,11 +1,18 @@
 """Product-view counting off the request path.
 
 Stock Oscar writes an analytics row on every product page view. Here a view
-is one Redis HINCRBY (one round trip, no database); a periodic Celery task
-adds the counts to Oscar's `analytics.ProductRecord` in one transaction.
+is counted in the web process's memory and pushed to a Redis hash at most
+every few seconds (one pipelined round trip for many views, no database); a
+periodic Celery task adds the counts to Oscar's `analytics.ProductRecord` in
+one transaction. Views still in a process's memory when it dies are lost:
+this is analytics, not money.
 Without Redis (`make run` uses a file cache) the counts go through Django's
 cache API instead.
 """
+
+import threading
+import time
+from collections import Counter
 
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
@@ -16,6 +23,12 @@ from oscar.core.loading import get_model
 HASH_KEY = "storefront:product-views"
 COUNTER_PREFIX = "storefront:product-views:"
 INDEX_KEY = "storefront:product-views:index"
+PUSH_EVERY_SECONDS = 5
+PUSH_EVERY_VIEWS = 200
+
+_pending: Counter = Counter()
+_pending_lock = threading.Lock()
+_last_push = time.monotonic()
 
 
 def _redis():
@@ -26,16 +39,39 @@ def _redis():
 
 
 def product_view_record(*, product_id: int) -> None:
+    with _pending_lock:
+        _pending[product_id] += 1
+        due = (
+            sum(_pending.values()) >= PUSH_EVERY_VIEWS
+            or time.monotonic() - _last_push >= PUSH_EVERY_SECONDS
+        )
+    if due:
+        product_views_push()
+
+
+def product_views_push() -> None:
+    """Move this process's counted views to the shared store (Redis hash, or the cache API)."""
+    global _last_push
+    with _pending_lock:
+        counts = dict(_pending)
+        _pending.clear()
+        _last_push = time.monotonic()
+    if not counts:
+        return
     client, key = _redis()
     if client is not None:
-        client.hincrby(key, str(product_id), 1)
+        pipe = client.pipeline(transaction=False)
+        for product_id, count in counts.items():
+            pipe.hincrby(key, str(product_id), count)
+        pipe.execute()
         return
-    counter = f"{COUNTER_PREFIX}{product_id}"
-    cache.add(counter, 0, timeout=None)
-    cache.incr(counter)
-    ids = cache.get(INDEX_KEY) or set()
-    if product_id not in ids:
-        cache.set(INDEX_KEY, ids | {product_id}, timeout=None)
+    for product_id, count in counts.items():
+        counter = f"{COUNTER_PREFIX}{product_id}"
+        cache.add(counter, 0, timeout=None)
+        cache.incr(counter, count)
+        ids = cache.get(INDEX_KEY) or set()
+        if product_id not in ids:
+            cache.set(INDEX_KEY, ids | {product_id}, timeout=None)
 
 
 def _counts_take() -> dict[int, int]:
@@ -60,6 +96,7 @@ def _counts_take() -> dict[int, int]:
 
 def product_views_flush() -> int:
     """Move the counted views into ProductRecord; returns how many views were written."""
+    product_views_push()
     Product = get_model("catalogue", "Product")
     ProductRecord = get_model("analytics", "ProductRecord")
     counts = _counts_take()
