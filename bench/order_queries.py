@@ -130,7 +130,8 @@ def main() -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute('DROP DATABASE IF EXISTS "fk_bench_orders" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "fk_bench_orders" TEMPLATE "fk_bench_n{args.products}"')
-    env = django_env(args.products, EMAIL_URL="memorymail://", CACHE_KEY_PREFIX="bench-orders")
+    env = django_env(args.products, EMAIL_URL="memorymail://", CACHE_KEY_PREFIX="bench-orders",
+                     DJANGO_LOG_LEVEL="WARNING")
     env["DATABASE_URL"] = f"{PG_SERVER}/fk_bench_orders"
     env["PYTHONPATH"] = f"{ROOT}:{ROOT / 'bench'}"
     subprocess.run([PYTHON, "-c", MEASURE, str(args.orders)], cwd=ROOT, env=env, check=True)
