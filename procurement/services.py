@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
-from baskets.services import gift_basket_add_to_cart
+from baskets.services import GiftBasketError, gift_basket_add_to_cart
 
 from . import ubl
 from .models import (
@@ -306,8 +306,13 @@ def _bulk_order_place(*, bulk_order: BulkOrder, user) -> None:
     strategy = VolumeDiscountVAT(discount_percent=bulk_order.discount_percent)
     basket = Basket.objects.create(owner=user if user and user.is_authenticated else None)
     basket.strategy = strategy
-    for line in bulk_order.lines.select_related("design"):
-        gift_basket_add_to_cart(basket=basket, design=line.design, quantity=line.quantity, strategy=strategy)
+    try:
+        for line in bulk_order.lines.select_related("design"):
+            gift_basket_add_to_cart(
+                basket=basket, design=line.design, quantity=line.quantity, strategy=strategy
+            )
+    except GiftBasketError as exc:
+        raise ProcurementError(exc.messages)
     basket = Basket.objects.get(pk=basket.pk)
     basket.strategy = strategy
     excl = basket.total_excl_tax

@@ -28,6 +28,21 @@ def _errors(exc) -> list[str]:
     return list(getattr(exc, "messages", [str(exc)]))
 
 
+def _csv_writer(response):
+    """A CSV writer that keeps spreadsheet programs from running uploaded text as formulas."""
+    writer = csv.writer(response, delimiter=";")
+
+    def safe(value):
+        text = str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+    class Writer:
+        def writerow(self, row):
+            writer.writerow([safe(v) for v in row])
+
+    return Writer()
+
+
 @login_required
 def home(request):
     organisations = list(selectors.organisations_for_user(user=request.user))
@@ -258,7 +273,7 @@ def order_manifest(request, slug, pk):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="leveringsliste-{bulk_order.pk}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
+        writer = _csv_writer(response)
         writer.writerow(
             [
                 _("No."),
@@ -347,7 +362,7 @@ def _report_csv(report, filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = _csv_writer(response)
     writer.writerow(
         [_("Year"), _("Social enterprise"), _("RSØV registered"), _("Spend excl. VAT (DKK)"), _("Share (%)")]
     )

@@ -198,3 +198,22 @@ def test_a_real_celery_worker_issues_the_invoice_after_commit(municipality, cele
         time.sleep(0.3)
     invoice = Invoice.objects.get(bulk_order=bulk_order)
     assert invoice.total_incl_tax == bulk_order.total_incl_tax
+
+
+def test_approval_without_stock_is_refused_with_the_reason_and_nothing_placed(
+    client, municipality, django_capture_on_commit_callbacks
+):
+    from oscar.core.loading import get_model
+
+    m = municipality
+    bulk_order = _order(m, 40, django_capture_on_commit_callbacks)
+    product = m.design.items.first().product
+    get_model("partner", "StockRecord").objects.filter(product=product).update(num_in_stock=3)
+    client.force_login(m.approver)
+
+    response = client.post(f"/da/kommune/{m.organisation.slug}/ordrer/{bulk_order.pk}/godkend/", follow=True)
+
+    assert product.get_title() in response.content.decode()
+    bulk_order.refresh_from_db()
+    assert bulk_order.status == BulkOrder.Status.AWAITING_APPROVAL
+    assert bulk_order.order is None and not Invoice.objects.exists()

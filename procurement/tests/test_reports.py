@@ -111,3 +111,13 @@ def test_recipients_are_anonymised_the_configured_days_after_delivery(settings, 
 def test_undelivered_recipients_are_kept(placed):
     assert services.recipients_anonymise(now=timezone.now() + timedelta(days=400)) == 0
     assert Recipient.objects.filter(name="Modtager 1").exists()
+
+
+def test_manifest_csv_does_not_hand_formulas_to_spreadsheets(client, municipality, placed):
+    placed.recipients.filter(position=1).update(name="=HYPERLINK(\"http://x\")")
+    client.force_login(municipality.buyer)
+    url = f"/da/kommune/{municipality.organisation.slug}/ordrer/{placed.pk}/leveringsliste/?format=csv"
+
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig")), delimiter=";"))
+
+    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
