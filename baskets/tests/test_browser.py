@@ -47,6 +47,18 @@ def test_buyer_composes_a_three_vendor_basket_and_adds_it_to_the_cart_twice(
                 assert page.evaluate("window.noReload === true")
                 expect(page.get_by_role("status")).to_contain_text(f"{title} er lagt i gavekurven.")
 
+        # When the buyer changes a quantity in the panel, and then removes an extra product
+        panel = page.locator("#composer-design")
+        panel.get_by_label("Antal Julesmåkager").fill("2")
+        panel.get_by_role("button", name="Opdater Julesmåkager").click()
+        expect(page.get_by_test_id("composer-price")).to_have_text(re.compile(r"507,00\s*kr\."))
+        panel = page.locator("#composer-design")
+        panel.get_by_label("Antal Julesmåkager").fill("1")
+        panel.get_by_role("button", name="Opdater Julesmåkager").click()
+        page.get_by_role("button", name="Tilføj Brunkager").click()
+        expect(page.get_by_test_id("design-item")).to_have_count(4)
+        page.locator("#composer-design").get_by_role("button", name="Fjern Brunkager").click()
+
         # Then the panel shows the three enterprises and the price incl. packaging
         expect(page.get_by_test_id("design-item")).to_have_count(3)
         expect(page.get_by_test_id("supported-vendors").locator("li")).to_have_count(3)
