@@ -165,22 +165,16 @@ def test_task_enqueued_by_the_web_process_runs_in_a_separate_worker(client, cele
 
 
 @pytest.mark.django_db
-def test_health_page_reports_a_broken_broker(client, settings):
+def test_health_page_reports_a_broken_broker(client):
     from marketplace.celery import app
 
     old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        with app.pool.acquire():
-            pass
-    except Exception:  # noqa: BLE001
-        pass
-    app.pool.force_close_all()
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = client.get("/healthz")
     finally:
         app.conf.broker_url = old
-        app.pool.force_close_all()
 
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error:")
+    assert response.json()["database"] == "ok"
