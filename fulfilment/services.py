@@ -29,6 +29,8 @@ ShippingEvent = get_model("order", "ShippingEvent")
 ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
 
 ORE = Decimal("0.01")
+# Stripe's answers when the destination cannot receive transfers (yet): hold the payout.
+ACCOUNT_NOT_READY_CODES = {"insufficient_capabilities_for_transfer", "account_invalid"}
 
 
 class SplitError(Exception):
@@ -426,9 +428,20 @@ def vendor_order_payout_send(*, vendor_order_id: int, charge_id: str | None) -> 
         }
         if charge_id:
             params["source_transaction"] = charge_id
-        transfer = stripe_api().Transfer.create(
-            **params, idempotency_key=f"fk-vendor-order-{vendor_order.pk}-payout"
-        )
+        # The key names the vendor order and the state it was in: a retry of this attempt replays it,
+        # while a payout held after Stripe refused it is a new attempt once the account is ready.
+        key = f"fk-vendor-order-{vendor_order.pk}-payout-{vendor_order.updated_at:%Y%m%d%H%M%S%f}"
+        api = stripe_api()
+        try:
+            transfer = api.Transfer.create(**params, idempotency_key=key)
+        except api.InvalidRequestError as exc:
+            if exc.code not in ACCOUNT_NOT_READY_CODES:
+                raise
+            logger.warning("Stripe refused the payout of vendor order %s: %s", vendor_order.pk, exc)
+            VendorProfile.objects.filter(pk=profile.pk).update(stripe_account_ready=False)
+            vendor_order.payout_state = VendorOrder.PayoutState.HELD
+            vendor_order.save(update_fields=["payout_state", "updated_at"])
+            return vendor_order
         vendor_order.stripe_transfer_id = transfer["id"]
         vendor_order.payout_state = VendorOrder.PayoutState.SENT
         vendor_order.save(update_fields=["stripe_transfer_id", "payout_state", "updated_at"])

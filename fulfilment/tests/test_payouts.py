@@ -89,7 +89,10 @@ def test_card_paid_order_sends_one_transfer_per_vendor_with_amount_destination_g
         assert vo.stripe_transfer_id == transfer["id"]
     keys = [r["idempotency_key"] for r in stripe_double.requests if r["path"] == "/v1/transfers"]
     vendor_order_ids = VendorOrder.objects.filter(order=order).values_list("pk", flat=True)
-    assert sorted(keys) == sorted(f"fk-vendor-order-{pk}-payout" for pk in vendor_order_ids)
+    assert len(set(keys)) == 4
+    assert sorted(key.rsplit("-", 1)[0] for key in keys) == sorted(
+        f"fk-vendor-order-{pk}-payout" for pk in vendor_order_ids
+    )
     assert transfers[accounts["ristet-ro"]]["amount"] == 13430  # 158,00 kr. less 15 % = 134,30 kr.
 
 
@@ -98,12 +101,16 @@ def test_releasing_payouts_again_sends_no_second_transfer(demo_vendors, stripe_d
     for code in ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken"):
         _connect(stripe_double, code)
     order, _charge = _paid_split_order(stripe_double)
+    before = dict(VendorOrder.objects.filter(order=order).values_list("pk", "updated_at"))
     services.order_payouts_release(order=order)
     first_ids = set(VendorOrder.objects.filter(order=order).values_list("stripe_transfer_id", flat=True))
 
-    # when: a release runs again, and even one that lost the fact it was sent
+    # when: a release runs again, and one whose commit was lost after Stripe had made the transfers
     services.order_payouts_release(order=order)
-    VendorOrder.objects.filter(order=order).update(payout_state=VendorOrder.PayoutState.PENDING)
+    for pk, updated_at in before.items():
+        VendorOrder.objects.filter(pk=pk).update(
+            payout_state=VendorOrder.PayoutState.PENDING, stripe_transfer_id="", updated_at=updated_at
+        )
     services.order_payouts_release(order=order)
 
     # then: Stripe replays the idempotency key, no money moves twice
@@ -308,3 +315,28 @@ def test_staff_refund_of_the_whole_order_reverses_every_vendor_transfer(
     # then
     assert all(t["reversed"] for t in stripe_double.all("transfer"))
     assert set(VendorOrder.objects.filter(order=order).values_list("payout_state", flat=True)) == {"reversed"}
+
+
+@pytest.mark.django_db
+def test_payout_refused_by_stripe_for_an_unready_account_is_held_and_flagged(demo_vendors, stripe_double):
+    # given: the profile says ready, but the account at Stripe cannot receive transfers
+    for code in ("havefolket", "ristet-ro", "verdensbutikken"):
+        _connect(stripe_double, code)
+    account = _connect(stripe_double, "skovbrynet", complete=False)
+    VendorProfile.objects.filter(partner__code="skovbrynet").update(stripe_account_ready=True)
+    order, _charge = _paid_split_order(stripe_double)
+
+    services.order_payouts_release_if_paid(order=order)
+
+    bakery = VendorOrder.objects.get(order=order, partner__code="skovbrynet")
+    assert bakery.payout_state == VendorOrder.PayoutState.HELD
+    assert VendorProfile.objects.get(partner__code="skovbrynet").stripe_account_ready is False
+    assert len(stripe_double.all("transfer")) == 3
+
+    # when: the account is finished and beat's re-check runs, a new attempt goes through
+    stripe_double.account_complete(account)
+    services.payouts_held_release()
+
+    bakery.refresh_from_db()
+    assert bakery.payout_state == VendorOrder.PayoutState.SENT
+    assert stripe_double.objects["transfer"][bakery.stripe_transfer_id]["destination"] == account
