@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
 from vendors.models import OrderSplitState, VendorOrder, VendorProfile
@@ -232,11 +233,12 @@ SHIPPING_EVENT_PACKED = "packed"
 SHIPPING_EVENT_DELIVERED_TO_HUB = "delivered-to-hub"
 SHIPPING_EVENT_SHIPPED = "shipped"
 SHIPPING_EVENT_CANCELLED = "cancelled"
+# Stored untranslated in Oscar's ShippingEventType; pages translate them when shown.
 _EVENT_NAMES = {
-    SHIPPING_EVENT_PACKED: "Packed",
-    SHIPPING_EVENT_DELIVERED_TO_HUB: "Delivered to hub",
-    SHIPPING_EVENT_SHIPPED: "Shipped",
-    SHIPPING_EVENT_CANCELLED: "Cancelled",
+    SHIPPING_EVENT_PACKED: gettext_noop("Packed"),
+    SHIPPING_EVENT_DELIVERED_TO_HUB: gettext_noop("Delivered to hub"),
+    SHIPPING_EVENT_SHIPPED: gettext_noop("Shipped"),
+    SHIPPING_EVENT_CANCELLED: gettext_noop("Cancelled"),
 }
 
 
