@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -30,6 +31,8 @@ ShippingEvent = get_model("order", "ShippingEvent")
 ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
 
 ORE = Decimal("0.01")
+# Days the hub needs between the vendors' deliveries and a bulk order's requested delivery date.
+HUB_ASSEMBLY_DAYS = 2
 # Stripe's answers when the destination cannot receive transfers (yet): hold the payout.
 ACCOUNT_NOT_READY_CODES = {"insufficient_capabilities_for_transfer", "account_invalid"}
 
@@ -79,7 +82,18 @@ def _order_split_enqueue(*, order_id: int) -> None:
 
 
 def _deliver_by(order):
+    """A few days after the order; for a bulk order, in time for the hub to meet its delivery date."""
     placed = timezone.localtime(order.date_placed).date()
+    if apps.is_installed("procurement"):
+        from procurement.models import BulkOrder
+
+        requested = (
+            BulkOrder.objects.filter(order_id=order.pk)
+            .values_list("requested_delivery_date", flat=True)
+            .first()
+        )
+        if requested:
+            return max(placed, requested - timedelta(days=HUB_ASSEMBLY_DAYS))
     return placed + timedelta(days=settings.FULFILMENT_DELIVER_WITHIN_DAYS)
 
 
@@ -326,8 +340,6 @@ def stripe_api():
 
     With no secret key configured STRIPE_API_BASE points at the local Stripe double.
     """
-    from django.apps import apps
-
     if not apps.is_installed("payments"):  # configure stripe-python the same way checkout does
         import stripe
 

@@ -213,3 +213,40 @@ def test_split_runs_in_a_real_celery_worker_on_redis(demo_vendors, celery_real):
     assert OrderSplitState.objects.get(order=order).attempts == 1
     celery_real["log"].seek(0)
     assert "fulfilment.order_split" in celery_real["log"].read()
+
+
+@pytest.mark.django_db
+def test_bulk_order_vendors_deliver_to_the_hub_two_days_before_the_requested_delivery_date(demo_vendors):
+    from procurement.models import BulkOrder, Organisation, OrganisationLocation
+
+    # given: a municipal bulk order wanted three weeks from now
+    order = place_order(baskets=[("kurv", THREE_VENDORS_BASKET)])
+    wanted = timezone.localdate() + timedelta(days=21)
+    organisation = Organisation.objects.create(
+        name="Eksempel Kommune",
+        slug="eksempel",
+        cvr="29189854",
+        street="Rådhuspladsen 2",
+        postcode="8000",
+        city="Aarhus C",
+    )
+    location = OrganisationLocation.objects.create(
+        organisation=organisation, ean="5798000000001", unit_name="HR"
+    )
+    BulkOrder.objects.create(
+        organisation=organisation,
+        status=BulkOrder.Status.PLACED,
+        location=location,
+        po_number="PO-1",
+        person_reference="ANJE",
+        requested_delivery_date=wanted,
+        basket_count=1,
+        total_excl_tax=order.total_excl_tax,
+        total_tax=order.total_tax,
+        total_incl_tax=order.total_incl_tax,
+        order=order,
+    )
+
+    vendor_orders = services.order_split(order_id=order.pk)
+
+    assert {vo.deliver_by for vo in vendor_orders} == {wanted - timedelta(days=2)}
