@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,13 +30,22 @@ class VendorDirectoryView(ListView):
 @method_decorator(storefront_page_cache, name="dispatch")
 class VendorDetailView(TemplateView):
     template_name = "vendors/vendor_detail.html"
+    # A large vendor has hundreds of products: render a page of them, not all.
+    paginate_by = 24
 
     def get_context_data(self, **kwargs):
         vendor = selectors.vendor_get_for_storefront(slug=self.kwargs["slug"])
         if vendor is None:
             raise Http404
+        paginator = Paginator(selectors.vendor_products_for_storefront(vendor=vendor), self.paginate_by)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(
-            vendor=vendor, products=selectors.vendor_products_for_storefront(vendor=vendor), **kwargs
+            vendor=vendor,
+            products=page_obj.object_list,
+            paginator=paginator,
+            page_obj=page_obj,
+            is_paginated=page_obj.has_other_pages(),
+            **kwargs,
         )
 
 

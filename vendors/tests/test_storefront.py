@@ -87,6 +87,20 @@ def test_vendor_page_query_count_does_not_grow_with_products(client, vendor_a, m
     assert response.content.decode().count('class="card h-100 product-card"') == 15
 
 
+def test_vendor_page_shows_24_products_a_page_and_the_rest_on_the_next(client, vendor_a):
+    for n in range(30):
+        make_product(vendor_a, title=f"Product {n:02d}", sku=f"P-{n}")
+    url = reverse("vendors:detail", kwargs={"slug": vendor_a.slug})
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert first.count('class="card h-100 product-card"') == 24
+    assert "Product 00" in first and "Product 23" in first and "Product 24" not in first
+    assert second.count('class="card h-100 product-card"') == 6
+    assert "Product 24" in second and "Product 29" in second
+
+
 def test_directory_lists_approved_vendors_and_filters_registered_social_enterprises(
     client, vendor_a, vendor_b
 ):
