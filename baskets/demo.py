@@ -7,18 +7,15 @@ slug), so seeding twice changes nothing.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from oscar.core.loading import get_model
 
-from marketplace.demo import _excl_vat, _product_image
+from marketplace.demo import product_image_attach, stock_record_ensure
 
 from .models import BasketDesign, BasketDesignItem, BasketType
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
-ProductImage = get_model("catalogue", "ProductImage")
-StockRecord = get_model("partner", "StockRecord")
 
 HUB_CODE = "verdensbutikken"
 PACKAGING_CLASS = "Emballage"
@@ -176,21 +173,9 @@ def _packaging_products() -> dict[str, object]:
                 # Sold only as part of a gift basket, never on its own.
                 is_public=False,
             )
-            image = ProductImage(product=product, display_order=0, caption=item.title)
-            image.original.save(
-                f"{item.sku.lower()}.jpg",
-                ContentFile(_product_image(title=item.title, colour="#b5562f")),
-                save=True,
-            )
-        StockRecord.objects.get_or_create(
-            partner=hub,
-            partner_sku=item.sku,
-            defaults={
-                "product": product,
-                "price": _excl_vat(item.price_incl_vat),
-                "price_currency": "DKK",
-                "num_in_stock": item.stock,
-            },
+            product_image_attach(product=product, sku=item.sku, title=item.title, colour="#b5562f")
+        stock_record_ensure(
+            partner=hub, sku=item.sku, product=product, price_incl_vat=item.price_incl_vat, stock=item.stock
         )
         products[item.sku] = product
     return products

@@ -362,6 +362,28 @@ def _excl_vat(price_incl_vat: str) -> Decimal:
     return (Decimal(price_incl_vat) / (1 + settings.VAT_RATE)).quantize(Decimal("0.01"))
 
 
+def product_image_attach(*, product, sku: str, title: str, colour: str) -> None:
+    """Give a demo product its generated picture."""
+    image = ProductImage(product=product, display_order=0, caption=title)
+    image.original.save(
+        f"{sku.lower()}.jpg", ContentFile(_product_image(title=title, colour=colour)), save=True
+    )
+
+
+def stock_record_ensure(*, partner, sku: str, product, price_incl_vat: str, stock: int) -> None:
+    """The partner's stock record for a demo SKU; an existing one is left as it is."""
+    StockRecord.objects.get_or_create(
+        partner=partner,
+        partner_sku=sku,
+        defaults={
+            "product": product,
+            "price": _excl_vat(price_incl_vat),
+            "price_currency": "DKK",
+            "num_in_stock": stock,
+        },
+    )
+
+
 def _user(*, email: str, first_name: str, last_name: str, **extra):
     User = get_user_model()
     user, created = User.objects.get_or_create(
@@ -456,21 +478,10 @@ def seed_vendors() -> None:
                 ProductCategory.objects.create(product=product, category=categories[item.category])
                 if item.food and item.allergens:
                     allergens.save_value(product, item.allergens)
-                image = ProductImage(product=product, display_order=0, caption=item.title)
-                image.original.save(
-                    f"{item.sku.lower()}.jpg",
-                    ContentFile(_product_image(title=item.title, colour=vendor.colour)),
-                    save=True,
-                )
-            StockRecord.objects.get_or_create(
-                partner=partner,
-                partner_sku=item.sku,
-                defaults={
-                    "product": product,
-                    "price": _excl_vat(item.price_incl_vat),
-                    "price_currency": "DKK",
-                    "num_in_stock": item.stock,
-                },
+                product_image_attach(product=product, sku=item.sku, title=item.title, colour=vendor.colour)
+            stock_record_ensure(
+                partner=partner, sku=item.sku, product=product,
+                price_incl_vat=item.price_incl_vat, stock=item.stock,
             )
 
 
