@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's defaults first, our OSCAR_* after)
 
@@ -196,7 +197,8 @@ BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
 OSCAR_SHOP_NAME = "Fælleskurv"
 OSCAR_SHOP_TAGLINE = _("Gift baskets from social enterprises")
 OSCAR_DEFAULT_CURRENCY = "DKK"
-OSCAR_HOMEPAGE = "/"
+# Oscar's home view redirects here; "/" would loop with the /da/ language prefix.
+OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
 OSCAR_ALLOW_ANON_CHECKOUT = True
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
