@@ -44,10 +44,6 @@ def hub_profile() -> VendorProfile | None:
     return VendorProfile.objects.filter(is_hub=True).select_related("partner").order_by("pk").first()
 
 
-def user_is_hub(*, user) -> bool:
-    return user_is_vendor(user=user) and user.partners.filter(vendor_profile__is_hub=True).exists()
-
-
 # --- Gift-basket grouping ------------------------------------------------------------
 
 

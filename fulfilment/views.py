@@ -19,6 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from oscar.core.loading import get_model
 
 from vendors.models import VendorOrder, VendorProfile
+from vendors.selectors import user_is_hub
 
 from . import selectors, services
 
@@ -66,7 +67,7 @@ class VendorOrderListView(_LoginRequired, ListView):
             statuses=VendorOrder.Status.choices,
             status=self.request.GET.get("status", ""),
             q=self.request.GET.get("q", ""),
-            is_hub=selectors.user_is_hub(user=self.request.user),
+            is_hub=user_is_hub(user=self.request.user),
             **kwargs,
         )
 
@@ -105,7 +106,7 @@ class VendorOrderDetailView(_VendorOrderMixin, DetailView):
             .order_by("date_created"),
             commission_percent=(vendor_order.commission_rate * 100).normalize(),
             can_cancel=self.request.user.is_staff,
-            can_see_plan=self.request.user.is_staff or selectors.user_is_hub(user=self.request.user),
+            can_see_plan=self.request.user.is_staff or user_is_hub(user=self.request.user),
             **kwargs,
         )
 
@@ -173,7 +174,7 @@ class AssemblyPlanView(_LoginRequired, TemplateView):
     template_name = "fulfilment/assembly_plan.html"
 
     def allowed(self, user) -> bool:
-        return user.is_staff or selectors.user_is_hub(user=user)
+        return user.is_staff or user_is_hub(user=user)
 
     def get_context_data(self, **kwargs):
         order = get_object_or_404(Order, number=self.kwargs["number"])

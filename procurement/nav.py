@@ -2,11 +2,10 @@
 
 
 def _is_hub(user) -> bool:
-    return bool(
-        user.is_active
-        and user.has_perm("partner.dashboard_access")
-        and user.partners.filter(vendor_profile__is_hub=True).exists()
-    )
+    # Imported on call: the settings import this module before the apps are ready.
+    from vendors.selectors import user_is_hub
+
+    return user_is_hub(user=user)
 
 
 def nav_bulk_orders_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:

@@ -52,13 +52,6 @@ def organisation_get_for_user(*, user, slug: str) -> Organisation:
     return organisation
 
 
-def user_is_hub(*, user) -> bool:
-    """Users of the packing hub read every delivery list: the hub packs and ships the baskets."""
-    from .nav import _is_hub
-
-    return user.is_authenticated and _is_hub(user)
-
-
 def bulk_orders_to_deliver():
     return (
         BulkOrder.objects.filter(status__in=[BulkOrder.Status.PLACED, BulkOrder.Status.DELIVERED])

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vendors.selectors import user_is_hub
+
 from . import selectors, services
 from .forms import InvitationForm, OrderConfirmForm, OrderStartForm, RejectForm
 from .models import BulkOrder, Invitation, Invoice, Membership, Organisation
@@ -51,7 +53,7 @@ def home(request):
     return render(
         request,
         "procurement/home.html",
-        {"organisations": organisations, "is_hub": selectors.user_is_hub(user=request.user)},
+        {"organisations": organisations, "is_hub": user_is_hub(user=request.user)},
     )
 
 
@@ -255,14 +257,14 @@ def order_delivered(request, slug, pk):
 @login_required
 def deliveries(request):
     """The hub's (and staff's) list of placed bulk orders with their delivery lists."""
-    if not (request.user.is_staff or selectors.user_is_hub(user=request.user)):
+    if not (request.user.is_staff or user_is_hub(user=request.user)):
         raise PermissionDenied
     return render(request, "procurement/deliveries.html", {"bulk_orders": selectors.bulk_orders_to_deliver()})
 
 
 @login_required
 def order_manifest(request, slug, pk):
-    if selectors.user_is_hub(user=request.user):
+    if user_is_hub(user=request.user):
         organisation, role = get_object_or_404(Organisation, slug=slug), None
         bulk_order = get_object_or_404(selectors.bulk_orders_to_deliver(), organisation=organisation, pk=pk)
     else:

@@ -19,6 +19,12 @@ Category = get_model("catalogue", "Category")
 _NOT_LOOKED_UP = object()
 
 
+def user_is_hub(*, user) -> bool:
+    """Whether the user works for the approved packing hub (reads delivery lists and assembly plans)."""
+    vendor = vendor_for_user(user=user)
+    return vendor is not None and vendor.is_hub
+
+
 def vendor_for_user(*, user) -> VendorProfile | None:
     """The approved vendor whose dashboard this user may use, else None.
 
