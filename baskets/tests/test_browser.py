@@ -37,6 +37,9 @@ def test_buyer_composes_a_three_vendor_basket_and_adds_it_to_the_cart_twice(
         for vendor, title in PRODUCTS:
             page.get_by_label("Virksomhed", exact=True).select_option(vendor)
             page.locator("form[role=search] button[type=submit]").click()
+            # The filter is a plain GET: wait until the new page has loaded (and its deferred
+            # composer script has run) before marking it or clicking in it.
+            page.wait_for_url(f"**vendor={vendor}**", wait_until="load")
             expect(page.get_by_test_id("composer-product").first).to_have_attribute("data-vendor", vendor)
             if javascript:
                 page.evaluate("window.noReload = true")
