@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -108,7 +109,9 @@ def stock_allocate(*, basket) -> list[list[int]]:
     if problems:
         raise StockUnavailable(problems)
     for record_id, quantity in needs.items():
-        StockRecord.objects.filter(pk=record_id).update(num_allocated=F("num_allocated") + quantity)
+        # Coalesce like Oscar's own StockRecord.allocate: NULL + n would stay NULL and reserve nothing.
+        allocated = Coalesce(F("num_allocated"), 0) + quantity
+        StockRecord.objects.filter(pk=record_id).update(num_allocated=allocated)
     return [[record_id, quantity] for record_id, quantity in sorted(needs.items())]
 
 
