@@ -9,6 +9,7 @@ buyer's return or the webhook gets the CheckoutPayment row lock first.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -494,15 +495,52 @@ def _refund_record(*, order, source, refund_id: str, amount: Decimal) -> Payment
 # --- Webhooks -------------------------------------------------------------------------------------------
 
 
+class WebhookRejected(Exception):
+    """A webhook delivery that is not a correctly signed, well-formed Stripe event (answer 400)."""
+
+
+def stripe_event_construct(*, payload: str, signature: str, secret: str) -> stripe.Event:
+    """Verify the signature, then the event's shape: an object with an id, a type and data.object.
+
+    A validly signed body can still be `[]`, `{}` or an event without `data.object`
+    (a signing bug, a replayed test payload); it is refused before anything is recorded.
+    """
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE)
+    except stripe.SignatureVerificationError:
+        raise WebhookRejected("invalid signature")
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        raise WebhookRejected("invalid payload")
+    body = data.get("data") if isinstance(data, dict) else None
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("id"), str) and data["id"]
+        and isinstance(data.get("type"), str) and data["type"]
+        and isinstance(body, dict) and isinstance(body.get("object"), dict)
+    ):
+        raise WebhookRejected("not a Stripe event")
+    return stripe.Event.construct_from(data, stripe.api_key)
+
+
 def stripe_event_process(*, event) -> bool:
-    """Handle a verified webhook event once; False when it was seen before (a replay)."""
+    """Handle a verified webhook event once; False when it was seen before (a replay).
+
+    An event whose object lacks what its handler needs raises WebhookRejected, and
+    nothing of it is recorded (the transaction rolls back).
+    """
     with transaction.atomic():
         _record, created = StripeEvent.objects.get_or_create(event_id=event.id, defaults={"type": event.type})
         if not created:
             return False
         handler = EVENT_HANDLERS.get(event.type)
         if handler:
-            handler(event.data.object)
+            try:
+                handler(event.data.object)
+            except (AttributeError, KeyError, TypeError) as exc:
+                logger.warning("webhook event %s (%s) malformed: %r", event.id, event.type, exc)
+                raise WebhookRejected("malformed event object") from exc
         stripe_event_received.send(sender=StripeEvent, event=event)
         return True
 

@@ -1,6 +1,5 @@
 import logging
 
-import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,14 @@ from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
 from .forms import RefundForm
-from .services import RefundError, order_refundable_amount, payment_refund_create, stripe_event_process
+from .services import (
+    RefundError,
+    WebhookRejected,
+    order_refundable_amount,
+    payment_refund_create,
+    stripe_event_construct,
+    stripe_event_process,
+)
 
 logger = logging.getLogger("payments")
 Order = get_model("order", "Order")
@@ -30,15 +36,14 @@ def stripe_webhook(request):
     if not signature or not settings.STRIPE_WEBHOOK_SECRET:
         return HttpResponseBadRequest("missing signature")
     try:
-        event = stripe.Webhook.construct_event(
-            request.body.decode(), signature, settings.STRIPE_WEBHOOK_SECRET
-        )
-    except (ValueError, UnicodeDecodeError):
+        event = stripe_event_construct(payload=request.body.decode(), signature=signature,
+                                       secret=settings.STRIPE_WEBHOOK_SECRET)
+        processed = stripe_event_process(event=event)
+    except UnicodeDecodeError:
         return HttpResponseBadRequest("invalid payload")
-    except stripe.SignatureVerificationError:
-        logger.warning("webhook with a bad or stale signature rejected")
-        return HttpResponseBadRequest("invalid signature")
-    processed = stripe_event_process(event=event)
+    except WebhookRejected as exc:
+        logger.warning("webhook rejected: %s", exc)
+        return HttpResponseBadRequest(str(exc))
     return HttpResponse("ok" if processed else "already processed")
 
 

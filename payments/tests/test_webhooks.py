@@ -114,3 +114,46 @@ def test_every_event_of_a_payment_delivered_twice_gives_one_order(client, stripe
 
     assert Order.objects.count() == 1
     assert StripeEvent.objects.count() == len(stripe_double.events)
+
+
+def _post_signed_body(client, stripe_double, payload: str):
+    signature = sign_payload(payload, stripe_double.webhook_secret)
+    return client.post("/payments/stripe/webhook/", data=payload, content_type="application/json",
+                       HTTP_STRIPE_SIGNATURE=signature)
+
+
+@pytest.mark.parametrize("payload", [
+    "[]",
+    '[{"id": "evt_1", "type": "checkout.session.completed"}]',
+    "{}",
+    '{"id": "evt_1", "type": "checkout.session.completed"}',
+    '{"id": "evt_1", "type": "checkout.session.completed", "data": {}}',
+    '{"id": "evt_1", "type": "checkout.session.completed", "data": {"object": []}}',
+    '{"id": "evt_1", "type": "checkout.session.completed", "data": []}',
+    '{"type": "checkout.session.completed", "data": {"object": {}}}',
+    '"event"',
+    "null",
+], ids=["empty-array", "array-of-events", "empty-object", "no-data", "no-data-object", "object-is-array",
+        "data-is-array", "no-id", "string", "null"])
+def test_signed_body_that_is_not_a_stripe_event_is_refused_and_nothing_recorded(
+    client, stripe_double, paid_session, payload
+):
+    response = _post_signed_body(client, stripe_double, payload)
+
+    assert response.status_code == 400
+    assert StripeEvent.objects.count() == 0
+    assert Order.objects.count() == 0
+
+
+def test_signed_event_whose_object_lacks_its_fields_is_refused_and_not_recorded(
+    client, stripe_double, paid_session
+):
+    payload = '{"id": "evt_hollow", "type": "checkout.session.completed", "data": {"object": {}}}'
+
+    response = _post_signed_body(client, stripe_double, payload)
+
+    assert response.status_code == 400
+    assert StripeEvent.objects.count() == 0
+    # The real event is still handled afterwards: the refusal recorded nothing.
+    assert deliver(client, stripe_double, _completed_event(stripe_double)).status_code == 200
+    assert Order.objects.get().status == "Paid"
