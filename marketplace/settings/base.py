@@ -219,6 +219,8 @@ OSCAR_LINE_STATUS_PIPELINE = {
 }
 
 # --- Marketplace --------------------------------------------------------------
+# True only in production.py: e.g. seed_demo refuses to run there.
+MARKETPLACE_PRODUCTION = False
 VAT_RATE = Decimal("0.25")
 MARKETPLACE_COMMISSION_RATE = Decimal(env.str("MARKETPLACE_COMMISSION_RATE", default="0.15"))
 # New vendor products stay hidden until staff approve them.
