@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
-    "oscar.apps.customer.apps.CustomerConfig",
+    # Forked: alerts only for public products; e-mail-verified registration (issue 11).
+    "marketplace.oscar_apps.customer.apps.CustomerConfig",
     "marketplace.oscar_apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
@@ -200,6 +201,9 @@ OSCAR_DEFAULT_CURRENCY = "DKK"
 # Oscar's home view redirects here; "/" would loop with the /da/ language prefix.
 OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
 OSCAR_ALLOW_ANON_CHECKOUT = True
+# Reviews: only signed-in buyers write them, and staff approve each before it shows.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
 OSCAR_INITIAL_ORDER_STATUS = "Pending"
 OSCAR_INITIAL_LINE_STATUS = "Pending"
 OSCAR_ORDER_STATUS_PIPELINE = {

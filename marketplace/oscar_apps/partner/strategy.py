@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from oscar.apps.partner import availability, strategy
 
@@ -34,7 +35,44 @@ class ApprovedVendorsOnly:
         return super().availability_policy(product, stockrecord)
 
 
+class PublicProductsOnly:
+    """A product buyers cannot see (hidden, or awaiting staff approval) cannot be bought.
+
+    Oscar's strategies ignore `is_public`, so a POST to /basket/add/<pk>/ put any
+    product in the cart. The one exception is a basket type's packaging product: it
+    is hidden from the catalogue on purpose and sold only inside a gift basket.
+    The packaging ids are read once per strategy, and only when a hidden product
+    is priced.
+    """
+
+    _packaging_product_ids = None
+
+    def packaging_product_ids(self) -> set[int]:
+        if self._packaging_product_ids is None:
+            basket_type = apps.get_model("giftbaskets", "BasketType")
+            self._packaging_product_ids = set(
+                basket_type.objects.values_list("packaging_product_id", flat=True)
+            )
+        return self._packaging_product_ids
+
+    def product_is_public(self, product) -> bool:
+        if product.is_public and (product.parent_id is None or product.parent.is_public):
+            return True
+        return product.pk in self.packaging_product_ids()
+
+    def availability_policy(self, product, stockrecord):
+        if not self.product_is_public(product):
+            return availability.Unavailable()
+        return super().availability_policy(product, stockrecord)
+
+    def parent_availability_policy(self, product, children_stock):
+        if not self.product_is_public(product):
+            return availability.Unavailable()
+        return super().parent_availability_policy(product, children_stock)
+
+
 class DanishVAT(
+    PublicProductsOnly,
     ApprovedVendorsOnly,
     strategy.UseFirstStockRecord,
     strategy.StockRequired,
