@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
-from oscar.apps.checkout.forms import GatewayForm, ShippingMethodForm  # noqa: F401  (loaded via get_classes)
+from oscar.apps.checkout.forms import ShippingMethodForm  # noqa: F401  (loaded via get_classes)
 from oscar.core.loading import get_model
 
 Country = get_model("address", "Country")
@@ -18,6 +18,26 @@ def denmark() -> "Country":
                   "name": "Kongeriget Danmark", "is_shipping_country": True},
     )
     return country
+
+
+class _PasswordInputWithoutRequired(forms.PasswordInput):
+    def use_required_attribute(self, initial):
+        return False
+
+
+class GatewayForm(oscar_forms.GatewayForm):
+    """Oscar's "who are you?" step, usable without JavaScript.
+
+    Oscar renders the password `required` and relies on its JS to lift that for
+    guests; without JS the browser refused to submit a guest's form. The password
+    is still demanded on the server, only for a returning customer.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].widget = _PasswordInputWithoutRequired(
+            attrs=self.fields["password"].widget.attrs)
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
 
 class ShippingAddressForm(oscar_forms.ShippingAddressForm):
