@@ -19,6 +19,7 @@ class CheckoutPayment(models.Model):
         OPEN = "open", _("Waiting for payment")
         PAID = "paid", _("Paid, order placed")
         RELEASED = "released", _("Cancelled or expired, stock released")
+        REFUNDED = "refunded", _("Paid, but refunded: the order could not be placed as paid")
 
     order_number = models.CharField(_("order number"), max_length=128, unique=True)
     basket = models.ForeignKey("basket.Basket", on_delete=models.SET_NULL, null=True, related_name="+")
@@ -28,6 +29,10 @@ class CheckoutPayment(models.Model):
     shipping_method_code = models.CharField(max_length=64)
     language = models.CharField(max_length=8, default="da")
     amount = models.DecimalField(_("amount incl. VAT"), max_digits=12, decimal_places=2)
+    # The prices the buyer agreed to when pressing "Pay", which the order is placed at:
+    # {"lines": {"<basket line id>": {"excl": "200.00", "tax": "50.00"}},
+    #  "shipping": {"excl": "47.20", "incl": "59.00"}, "total": "309.00"}
+    priced_basket = models.JSONField(default=dict)
     currency = models.CharField(max_length=3, default="DKK")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     attempt = models.PositiveIntegerField(default=0)
@@ -37,6 +42,9 @@ class CheckoutPayment(models.Model):
     # [[stockrecord id, quantity], ...] allocated for this payment until it is paid or released.
     allocations = models.JSONField(default=list)
     last_error = models.TextField(blank=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True)
+    # Set when Stripe could not be reached to confirm the payment; a beat sweep retries soon.
+    unconfirmed_since = models.DateTimeField(null=True, blank=True, db_index=True)
     order = models.OneToOneField(
         "order.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="checkout_payment"
     )

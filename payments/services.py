@@ -18,6 +18,7 @@ from decimal import Decimal
 import stripe
 from django.conf import settings
 from django.contrib.sites.models import Site
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -26,7 +27,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from oscar.apps.partner.prices import FixedPrice
+from oscar.apps.partner.strategy import PurchaseInfo
 from oscar.core.loading import get_class, get_model
+from oscar.core.prices import Price
 
 from .gateway import from_ore, idempotency_key, stripe_api, to_ore
 from .models import CheckoutPayment, StripeEvent
@@ -174,6 +178,42 @@ def _session_line_items(*, basket, shipping_method, shipping_charge, total) -> l
     return items
 
 
+def _priced_basket(*, basket, shipping_charge, total) -> dict:
+    """What the buyer agrees to pay when pressing "Pay": each line's unit price, delivery, total."""
+    return {
+        "lines": {
+            str(line.pk): {"excl": str(line.unit_price_excl_tax), "tax": str(line.unit_tax)}
+            for line in basket.all_lines()
+        },
+        "shipping": {"excl": str(shipping_charge.excl_tax), "incl": str(shipping_charge.incl_tax)},
+        "total": str(total.incl_tax),
+    }
+
+
+class FrozenPrices:
+    """The buyer's pricing strategy, except that each line costs what it did at "Pay".
+
+    A vendor may change a price while the buyer is on Stripe's page; the order must
+    be placed at the price that was charged, and payouts follow the order lines.
+    """
+
+    def __init__(self, *, strategy, lines: dict[str, dict]):
+        self._strategy = strategy
+        self._lines = lines
+
+    def __getattr__(self, name):
+        return getattr(self._strategy, name)
+
+    def fetch_for_line(self, line, stockrecord=None):
+        info = self._strategy.fetch_for_line(line, stockrecord)
+        frozen = self._lines.get(str(line.pk))
+        if frozen is None:
+            return info
+        price = FixedPrice(currency=info.price.currency, excl_tax=Decimal(frozen["excl"]),
+                           tax=Decimal(frozen["tax"]))
+        return PurchaseInfo(price=price, availability=info.availability, stockrecord=info.stockrecord)
+
+
 def checkout_payment_start(
     *, basket, user, guest_email: str, shipping_address, shipping_method, shipping_charge, total,
     order_number: str, success_url: str, cancel_url: str, language: str,
@@ -201,6 +241,7 @@ def checkout_payment_start(
         payment.language = language
         payment.amount = total.incl_tax
         payment.currency = total.currency or "DKK"
+        payment.priced_basket = _priced_basket(basket=basket, shipping_charge=shipping_charge, total=total)
         payment.status = CheckoutPayment.Status.OPEN
         payment.allocations = allocations
         payment.attempt += 1
@@ -288,7 +329,9 @@ def checkout_payment_cancel(*, order_number: str) -> tuple[CheckoutPayment | Non
         api = stripe_api()
         session = api.checkout.Session.retrieve(payment.stripe_session_id, expand=["payment_intent"])
         if session.payment_status == "paid":
-            return payment, checkout_payment_complete(order_number=order_number)
+            order = checkout_payment_complete(order_number=order_number)
+            payment.refresh_from_db()
+            return payment, order
         if session.status == "open":
             _session_expire_quietly(payment)
         error = ""
@@ -317,6 +360,42 @@ PAYMENT_ERROR_TEXTS = {
 def payment_error_text(code: str) -> str:
     """What to tell the buyer about a failed payment, in the active language."""
     return str(PAYMENT_ERROR_TEXTS.get(code, _lazy("the payment failed.")))
+
+
+def checkout_payment_get(*, order_number: str) -> CheckoutPayment | None:
+    return CheckoutPayment.objects.filter(order_number=order_number).first()
+
+
+def checkout_payment_unconfirmed(*, order_number: str, error: str) -> None:
+    """Stripe could not be asked whether this payment went through: have the sweep ask again soon."""
+    logger.warning("payment %s not confirmed, Stripe unreachable: %s", order_number, error)
+    CheckoutPayment.objects.filter(
+        order_number=order_number, status=CheckoutPayment.Status.OPEN, unconfirmed_since__isnull=True
+    ).update(unconfirmed_since=timezone.now())
+
+
+def checkout_payments_unconfirmed_settle() -> dict[str, int]:
+    """Place the orders of payments Stripe could not confirm earlier, once it answers again.
+
+    Runs every minute from beat, so a buyer whose return hit a Stripe outage and who
+    closed the page gets the order (and the e-mail) minutes after Stripe is back.
+    """
+    result = {"placed": 0, "waiting": 0}
+    for order_number in CheckoutPayment.objects.filter(
+        status=CheckoutPayment.Status.OPEN, unconfirmed_since__isnull=False
+    ).values_list("order_number", flat=True):
+        try:
+            order = checkout_payment_complete(order_number=order_number)
+        except stripe.StripeError as exc:
+            logger.warning("unconfirmed payment %s still not settled: %s", order_number, exc)
+            result["waiting"] += 1
+            continue
+        if order is not None:
+            result["placed"] += 1
+        else:
+            # Stripe answered: not paid (yet). The buyer may still pay; the stale sweep settles the rest.
+            CheckoutPayment.objects.filter(order_number=order_number).update(unconfirmed_since=None)
+    return result
 
 
 def checkout_payments_stale_settle(*, older_than: timedelta | None = None) -> dict[str, int]:
@@ -359,6 +438,8 @@ def checkout_payment_complete(*, order_number: str, request=None) -> Order | Non
             return None
         if payment.order_id:
             return payment.order
+        if payment.status == CheckoutPayment.Status.REFUNDED:
+            return None
         session = api.checkout.Session.retrieve(payment.stripe_session_id, expand=["payment_intent"])
         if session.payment_status != "paid":
             return None
@@ -371,25 +452,108 @@ def checkout_payment_complete(*, order_number: str, request=None) -> Order | Non
                 payment.allocations = stock_allocate(basket=basket)
             except StockUnavailable:
                 payment.allocations = []
-        order = _order_place(payment=payment, session=session, request=request)
+                _payment_refund_unplaceable(payment=payment, session=session, reason="sold_out")
+                return None
+        try:
+            with transaction.atomic():
+                order = _order_place(payment=payment, session=session, request=request)
+        except OrderNotPlaceable as exc:
+            _payment_refund_unplaceable(payment=payment, session=session, reason=exc.reason)
+            return None
         transaction.on_commit(lambda: order_confirmation_send(order_id=order.id, language=payment.language))
         return order
 
 
+UNPLACEABLE_TEXTS = {
+    "price_changed": _lazy(
+        "A price in your basket changed while you were paying, so we could not place your order at the "
+        "price you paid. We have refunded the full %(amount)s kr. to your card. Your basket is kept: "
+        "please check it and pay again."
+    ),
+    "sold_out": _lazy(
+        "An item in your basket sold out while you were paying, so we could not place your order. We have "
+        "refunded the full %(amount)s kr. to your card. Your basket is kept."
+    ),
+}
+
+
+def payment_refunded_text(payment: CheckoutPayment) -> str:
+    """What to tell a buyer whose payment was refunded instead of becoming an order (active language)."""
+    text = UNPLACEABLE_TEXTS.get(payment.last_error, UNPLACEABLE_TEXTS["price_changed"])
+    return str(text) % {"amount": f"{payment.amount:.2f}".replace(".", ",")}
+
+
+def _payment_refund_unplaceable(*, payment: CheckoutPayment, session, reason: str) -> None:
+    """Refund a paid session that cannot become an order, give back stock and basket, tell the buyer.
+
+    Runs under the payment's row lock; the refund's idempotency key makes a repeat refund once.
+    """
+    intent = session.payment_intent
+    intent_id = intent if isinstance(intent, str) else intent.id
+    refund = stripe_api().Refund.create(
+        payment_intent=intent_id, amount=session.amount_total,
+        metadata={"order_number": payment.order_number, "reason": reason},
+        idempotency_key=idempotency_key("checkout-refund", payment.order_number),
+    )
+    stock_release(allocations=payment.allocations)
+    payment.status = CheckoutPayment.Status.REFUNDED
+    payment.allocations = []
+    payment.amount = from_ore(session.amount_total)
+    payment.last_error = reason
+    payment.stripe_payment_intent_id = intent_id
+    payment.stripe_refund_id = refund.id
+    payment.unconfirmed_since = None
+    payment.save()
+    if payment.basket_id:
+        basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
+        if basket.status == Basket.FROZEN:
+            basket.thaw()
+    logger.error("payment %s refunded (%s): no order placed", payment.order_number, reason)
+    transaction.on_commit(lambda: payment_refunded_notify(payment_id=payment.pk))
+
+
+def payment_refunded_notify(*, payment_id: int) -> None:
+    """E-mail the buyer why they were refunded instead of getting an order (in their language)."""
+    payment = CheckoutPayment.objects.select_related("user").get(pk=payment_id)
+    email = payment.user.email if payment.user else payment.guest_email
+    if not email:
+        return
+    with translation.override(payment.language):
+        subject = _("Your payment %(number)s was refunded") % {"number": payment.order_number}
+        send_mail(subject, payment_refunded_text(payment), None, [email])
+
+
+class OrderNotPlaceable(Exception):
+    """The paid basket cannot become an order at the amount charged (the payment is refunded)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _order_place(*, payment: CheckoutPayment, session, request) -> Order:
+    """Place the paid order at the prices frozen at "Pay"; OrderNotPlaceable unless it totals the payment."""
     basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
     user = payment.user
-    basket.strategy = Selector().strategy(request=request, user=user)
+    priced = payment.priced_basket or {}
+    strategy = Selector().strategy(request=request, user=user)
+    basket.strategy = FrozenPrices(strategy=strategy, lines=priced.get("lines", {})) if priced else strategy
     Applicator().apply(basket, user, request)
     shipping_address = ShippingAddress(**payment.shipping_address) if payment.shipping_address else None
     methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=shipping_address,
                                                 request=request)
     shipping_method = next(m for m in methods if m.code == payment.shipping_method_code)
-    shipping_charge = shipping_method.calculate(basket)
+    if priced.get("shipping"):
+        shipping_charge = Price(currency=basket.currency, excl_tax=Decimal(priced["shipping"]["excl"]),
+                                incl_tax=Decimal(priced["shipping"]["incl"]))
+    else:
+        shipping_charge = shipping_method.calculate(basket)
     total = OrderTotalCalculator(request).calculate(basket, shipping_charge)
     paid = from_ore(session.amount_total)
     if paid != total.incl_tax:
-        logger.error("order %s: paid %s but basket totals %s", payment.order_number, paid, total.incl_tax)
+        logger.error("order %s: paid %s but the basket totals %s: refunding", payment.order_number, paid,
+                     total.incl_tax)
+        raise OrderNotPlaceable("price_changed")
     if shipping_address is not None:
         shipping_address.save()
     with translation.override(payment.language):
@@ -417,6 +581,7 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> Order:
     payment.status = CheckoutPayment.Status.PAID
     payment.stripe_payment_intent_id = intent_id
     payment.stripe_charge_id = charge_id
+    payment.unconfirmed_since = None
     payment.save()
     logger.info("order %s placed and paid (%s)", order.number, charge_id)
     return order

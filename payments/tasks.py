@@ -13,3 +13,8 @@ from . import services
 )
 def checkout_payments_stale_settle() -> dict[str, int]:
     return services.checkout_payments_stale_settle()
+
+
+@shared_task(name="payments.checkout_payments_unconfirmed_settle", acks_late=True)
+def checkout_payments_unconfirmed_settle() -> dict[str, int]:
+    return services.checkout_payments_unconfirmed_settle()

@@ -298,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
     # Card payments left open past their Stripe session's expiry (a lost webhook, a buyer
     # who never came back): place the order if paid, else give the stock and basket back.
     "payments-stale-checkouts": {"task": "payments.checkout_payments_stale_settle", "schedule": 300.0},
+    # Payments whose confirmation hit a Stripe outage: placed within a minute or two of Stripe's return.
+    "payments-unconfirmed-checkouts": {
+        "task": "payments.checkout_payments_unconfirmed_settle", "schedule": 60.0,
+    },
     # Product views are counted in Redis on the request path and written here.
     "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
     # Orders placed but not split (e.g. the broker was down at checkout).

@@ -9,25 +9,74 @@ import logging
 
 import stripe
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import generic
 from oscar.apps.checkout import views as oscar_views
+from oscar.core.loading import get_model
 
+from payments.models import CheckoutPayment
 from payments.services import (
     PaymentNotCompleted,
     StockUnavailable,
     checkout_payment_cancel,
     checkout_payment_complete,
+    checkout_payment_get,
     checkout_payment_start,
+    checkout_payment_unconfirmed,
     payment_error_text,
+    payment_refunded_text,
 )
 
 logger = logging.getLogger("oscar.checkout")
+Basket = get_model("basket", "Basket")
 
 PENDING_ORDER_KEY = "stripe_pending_order_number"
+CONFIRMING_RETRY_SECONDS = 5
+
+
+def _confirming_page(request, *, order_number: str, error: Exception):
+    """Stripe cannot say whether the buyer paid: a page that asks again by itself, never a 500.
+
+    The payment keeps its stock and frozen basket, so the buyer never sees an empty
+    basket; the webhook or the every-minute sweep places the order if the buyer leaves.
+    """
+    checkout_payment_unconfirmed(order_number=order_number, error=str(error))
+    response = render(request, "oscar/checkout/confirming.html", {
+        "order_number": order_number, "retry_url": request.get_full_path(),
+        "retry_seconds": CONFIRMING_RETRY_SECONDS,
+    })
+    response["Retry-After"] = str(CONFIRMING_RETRY_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _basket_restore(request, payment) -> None:
+    """Make the payment's basket, given back (thawed), this buyer's basket again.
+
+    A page shown while the basket was frozen (e.g. the confirming page) makes Oscar's
+    middleware drop a guest's basket cookie; without this the buyer would find an empty
+    basket next to "your basket is kept". Oscar's own restore_frozen_basket does the same.
+    """
+    if payment is None or not payment.basket_id:
+        return
+    basket = Basket._default_manager.filter(pk=payment.basket_id, status=Basket.OPEN).first()
+    if basket is None or request.basket.id == basket.id:
+        return
+    if request.basket.id:
+        basket.merge(request.basket, add_quantities=False)
+    basket.strategy = request.strategy
+    request.basket = basket
+
+
+def _refunded(request, payment) -> bool:
+    """Paid, but refunded because the order could not be placed as paid: tell the buyer why."""
+    if payment is None or payment.status != CheckoutPayment.Status.REFUNDED:
+        return False
+    messages.error(request, payment_refunded_text(payment))
+    return True
 
 IndexView = oscar_views.IndexView
 ShippingAddressView = oscar_views.ShippingAddressView
@@ -52,11 +101,17 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         # payment. Give it (and its stock) back before Oscar looks at the basket.
         pending = request.session.get(PENDING_ORDER_KEY)
         if pending and request.method == "GET":
+            try:
+                payment, order = checkout_payment_cancel(order_number=pending)
+            except stripe.StripeError as exc:
+                return _confirming_page(request, order_number=pending, error=exc)
             request.session.pop(PENDING_ORDER_KEY, None)
-            _payment, order = checkout_payment_cancel(order_number=pending)
             if order is not None:
                 request.session["checkout_order_id"] = order.id
                 return redirect("checkout:thank-you")
+            _basket_restore(request, payment)
+            if _refunded(request, payment):
+                return redirect("basket:summary")
             messages.info(
                 request, _("You left the payment page, so nothing was charged. Your basket is kept.")
             )
@@ -106,9 +161,22 @@ class StripeReturnView(oscar_views.OrderPlacementMixin, generic.View):
         order_number = request.session.get(PENDING_ORDER_KEY)
         if not order_number:
             return redirect("basket:summary")
-        order = checkout_payment_complete(order_number=order_number, request=request)
+        try:
+            order = checkout_payment_complete(order_number=order_number, request=request)
+        except stripe.StripeError as exc:
+            return _confirming_page(request, order_number=order_number, error=exc)
         if order is None:
-            messages.warning(request, _("We have not received your payment yet. Your basket is kept."))
+            payment = checkout_payment_get(order_number=order_number)
+            if payment is not None and payment.status == CheckoutPayment.Status.OPEN:
+                # Not paid yet as far as Stripe knows (e.g. still processing): ask again shortly.
+                # The basket stays frozen for this payment, so the buyer is not sent to it.
+                return _confirming_page(request, order_number=order_number,
+                                        error=Exception("session not paid yet"))
+            request.session.pop(PENDING_ORDER_KEY, None)
+            _basket_restore(request, payment)
+            if not _refunded(request, payment):
+                messages.warning(request, _("Your payment was not completed. Nothing was charged and your "
+                                            "basket is kept."))
             return redirect("basket:summary")
         self.checkout_session.flush()
         request.session.pop(PENDING_ORDER_KEY, None)
@@ -123,13 +191,19 @@ class StripeCancelView(oscar_views.OrderPlacementMixin, generic.View):
         order_number = request.session.get(PENDING_ORDER_KEY)
         if not order_number or order_number != request.GET.get("order"):
             return redirect("basket:summary")
-        payment, order = checkout_payment_cancel(order_number=order_number)
+        try:
+            payment, order = checkout_payment_cancel(order_number=order_number)
+        except stripe.StripeError as exc:
+            return _confirming_page(request, order_number=order_number, error=exc)
         if order is not None:
             self.checkout_session.flush()
             request.session.pop(PENDING_ORDER_KEY, None)
             request.session["checkout_order_id"] = order.id
             return redirect("checkout:thank-you")
         request.session.pop(PENDING_ORDER_KEY, None)
+        _basket_restore(request, payment)
+        if _refunded(request, payment):
+            return redirect("basket:summary")
         if payment and payment.last_error:
             messages.error(
                 request,
