@@ -4,7 +4,7 @@ import argparse
 import logging
 import os
 
-from .server import StripeDouble
+from .server import WEBHOOK_RETRY_DELAYS, StripeDouble
 
 
 def main() -> None:
@@ -14,10 +14,18 @@ def main() -> None:
     parser.add_argument("--webhook-url", default=os.environ.get("STRIPE_DOUBLE_WEBHOOK_URL"))
     parser.add_argument("--webhook-secret", default=os.environ.get("STRIPE_WEBHOOK_SECRET") or "whsec_double")
     parser.add_argument("--state-file", help="keep objects across restarts in this JSON file")
+    parser.add_argument(
+        "--webhook-retry-delays",
+        default=os.environ.get("STRIPE_DOUBLE_WEBHOOK_RETRY_DELAYS")
+        or ",".join(f"{d:g}" for d in WEBHOOK_RETRY_DELAYS),
+        help="seconds before each redelivery of a failed webhook, comma-separated (Stripe-like backoff)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="stripe-double %(levelname)s %(message)s")
+    delays = tuple(float(d) for d in args.webhook_retry_delays.split(",") if d.strip())
     double = StripeDouble(host=args.host, port=args.port, webhook_url=args.webhook_url,
-                          webhook_secret=args.webhook_secret, state_file=args.state_file)
+                          webhook_secret=args.webhook_secret, state_file=args.state_file,
+                          webhook_retry_delays=delays)
     print(f"Stripe double on {double.url} -> webhooks to {args.webhook_url or '(none)'}", flush=True)
     double.serve_forever()
 

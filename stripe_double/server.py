@@ -28,6 +28,11 @@ logger = logging.getLogger("stripe_double")
 
 API_VERSION = "2025-08-27.basil"
 
+# Seconds before each redelivery of a webhook that failed (no answer or not 2xx). Real Stripe
+# retries with exponential backoff for up to three days; tests pass a fast schedule.
+WEBHOOK_RETRY_DELAYS = (60.0, 300.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 12 * 3600.0, 24 * 3600.0,
+                        24 * 3600.0, 24 * 3600.0)
+
 # Test cards as documented by Stripe (https://docs.stripe.com/testing).
 CARD_SUCCESS = "4242424242424242"
 CARD_DECLINE = "4000000000000002"
@@ -149,8 +154,10 @@ class StripeDouble:
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, webhook_url: str | None = None,
                  webhook_secret: str = "whsec_double", public_url: str | None = None,
-                 state_file: str | None = None):
+                 state_file: str | None = None,
+                 webhook_retry_delays: tuple[float, ...] = WEBHOOK_RETRY_DELAYS):
         self.host = host
+        self.webhook_retry_delays = tuple(webhook_retry_delays)
         self.port = port
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret
@@ -163,6 +170,8 @@ class StripeDouble:
         self._thread: threading.Thread | None = None
         self._webhook_queue: queue.Queue = queue.Queue()
         self._webhook_thread: threading.Thread | None = None
+        # Failed webhooks waiting for their redelivery: timer -> (event, next attempt).
+        self._retry_timers: dict[threading.Timer, tuple[dict, int]] = {}
         self.webhooks_enabled = True
 
     # --- lifecycle ---------------------------------------------------------
@@ -218,10 +227,18 @@ class StripeDouble:
         return self
 
     def stop(self) -> None:
+        """Stop serving; webhooks already due are kept and delivered after `start()` again."""
         if self._server:
             self._server.shutdown()
             self._server.server_close()
         self._webhook_queue.put(None)
+        if self._webhook_thread:
+            self._webhook_thread.join(5)
+        with self.lock:
+            timers, self._retry_timers = self._retry_timers, {}
+        for timer, item in timers.items():
+            timer.cancel()
+            self._webhook_queue.put(item)
 
     def serve_forever(self) -> None:
         self.start()
@@ -267,7 +284,7 @@ class StripeDouble:
         self.events.append(event)
         self.store("event", event)
         if self.webhook_url and self.webhooks_enabled:
-            self._webhook_queue.put(event)
+            self._webhook_queue.put((event, 1))
         return event
 
     def signed(self, event: dict, *, timestamp: int | None = None) -> tuple[str, str]:
@@ -277,15 +294,40 @@ class StripeDouble:
 
     def _deliver_loop(self) -> None:
         while True:
-            event = self._webhook_queue.get()
-            if event is None:
+            item = self._webhook_queue.get()
+            if item is None:
+                self._webhook_queue.task_done()
                 return
+            event, attempt = item
             try:
-                self.deliver(event)
+                status = self.deliver(event, attempt=attempt)
+                if not 200 <= status < 300:
+                    self._retry_later(event, attempt)
             finally:
                 self._webhook_queue.task_done()
 
-    def deliver(self, event: dict) -> int:
+    def _retry_later(self, event: dict, attempt: int) -> None:
+        """Redeliver a failed webhook after the next delay of the backoff schedule, as Stripe does."""
+        if attempt > len(self.webhook_retry_delays):
+            logger.warning("webhook %s given up after %d attempts", event["id"], attempt)
+            return
+        delay = self.webhook_retry_delays[attempt - 1]
+
+        item = (event, attempt + 1)
+
+        def due():
+            with self.lock:
+                if self._retry_timers.pop(timer, None) is None:
+                    return  # cancelled by stop(), which requeued it
+            self._webhook_queue.put(item)
+
+        timer = threading.Timer(delay, due)
+        timer.daemon = True
+        with self.lock:
+            self._retry_timers[timer] = item
+        timer.start()
+
+    def deliver(self, event: dict, *, attempt: int = 1) -> int:
         payload, signature = self.signed(event)
         request = urllib.request.Request(
             self.webhook_url, data=payload.encode(), method="POST",
@@ -301,13 +343,14 @@ class StripeDouble:
             logger.warning("webhook %s to %s failed: %s", event["id"], self.webhook_url, exc)
             status = 0
         with self.lock:
-            self.deliveries.append({"event": event["id"], "type": event["type"], "status": status})
+            self.deliveries.append({"event": event["id"], "type": event["type"], "status": status,
+                                    "attempt": attempt, "at": time.monotonic()})
         return status
 
     def wait_for_webhooks(self, timeout: float = 10) -> None:
-        """Block until every queued webhook has been delivered (tests)."""
+        """Block until every queued webhook has been delivered or given up, retries included (tests)."""
         deadline = time.monotonic() + timeout
-        while self._webhook_queue.unfinished_tasks and time.monotonic() < deadline:
+        while (self._webhook_queue.unfinished_tasks or self._retry_timers) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     # --- request dispatch --------------------------------------------------

@@ -173,3 +173,47 @@ def test_state_file_keeps_objects_and_idempotency_across_a_restart(tmp_path):
 
     assert again.id == account.id
     assert list(second.objects["account"]) == [account.id]
+
+
+def test_failed_webhook_is_redelivered_with_growing_delays_until_the_endpoint_answers(stripe_double):
+    received = []
+
+    class FailsTwice(_Collector):
+        sink = received
+
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(self.headers["Stripe-Signature"])
+            self.send_response(500 if len(received) <= 2 else 200)
+            self.end_headers()
+
+    server = _serve(FailsTwice)
+    stripe_double.webhook_url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+
+    account = stripe_api().Account.create(type="express", idempotency_key="acct-retry")
+    stripe_double.account_complete(account.id)  # emits account.updated
+    stripe_double.wait_for_webhooks(10)
+    server.shutdown()
+
+    deliveries = stripe_double.deliveries
+    assert [(d["attempt"], d["status"]) for d in deliveries] == [(1, 500), (2, 500), (3, 200)]
+    assert len({d["event"] for d in deliveries}) == 1
+    first_gap = deliveries[1]["at"] - deliveries[0]["at"]
+    second_gap = deliveries[2]["at"] - deliveries[1]["at"]
+    assert 0.2 <= first_gap < second_gap  # the fixture's schedule: 0.2 s, then 0.4 s
+    assert len(received) == 3
+
+
+def test_webhook_to_an_endpoint_that_is_down_gives_up_after_the_schedule(stripe_double):
+    server = _serve(_Collector)
+    port = server.server_address[1]
+    server.shutdown()
+    server.server_close()
+    stripe_double.webhook_url = f"http://127.0.0.1:{port}/hook"
+
+    account = stripe_api().Account.create(type="express", idempotency_key="acct-down")
+    stripe_double.account_complete(account.id)  # emits account.updated
+    stripe_double.wait_for_webhooks(10)
+
+    assert [(d["attempt"], d["status"]) for d in stripe_double.deliveries] == [
+        (1, 0), (2, 0), (3, 0), (4, 0), (5, 0)]
