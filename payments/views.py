@@ -1,5 +1,6 @@
 import logging
 
+import stripe
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,6 +45,11 @@ def stripe_webhook(request):
     except WebhookRejected as exc:
         logger.warning("webhook rejected: %s", exc)
         return HttpResponseBadRequest(str(exc))
+    except stripe.StripeError as exc:
+        # Stripe could not be asked about the event's payment; nothing was recorded, so
+        # Stripe's redelivery (with backoff) handles it once Stripe answers again.
+        logger.warning("webhook %s not handled now, Stripe unreachable: %s", event.id, exc)
+        return HttpResponse("stripe unreachable, retry later", status=503)
     return HttpResponse("ok" if processed else "already processed")
 
 

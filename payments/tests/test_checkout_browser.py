@@ -121,3 +121,33 @@ def test_three_d_secure_card_pays_after_the_authentication_step(page, shop, stri
     stripe_double.wait_for_webhooks()
     assert Order.objects.get().status == "Paid"
     assert len([m for m in mail.outbox if m.to == ["gaest@example.dk"]]) == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_buyer_returning_while_stripe_is_down_sees_the_confirming_page_until_the_order_is_placed(
+    page, shop, stripe_double
+):
+    _guest_checkout_to_payment_page(page, shop, "stripe-down")
+    session_id = page.url.rsplit("/", 1)[-1]
+    assert stripe_double.pay(session_id) == "success"
+    stripe_double.stop()  # Stripe is unreachable from now on, webhooks included
+
+    success_url = stripe_double.objects["checkout.session"][session_id]["success_url"]
+    page.goto(success_url.replace("{CHECKOUT_SESSION_ID}", session_id))
+
+    expect(page.get_by_test_id("payment-confirming")).to_contain_text("Betal venligst ikke igen")
+    expect(page.locator("h1")).to_have_text("Vi bekræfter din betaling")
+    _shot(page, "stripe-down-confirming")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, "stripe-down-confirming-phone")
+    assert Order.objects.count() == 0
+
+    stripe_double.start()
+
+    # The page checks again by itself (meta refresh) and lands on the thank-you page.
+    expect(page).to_have_url(re.compile(r"/da/checkout/thank-you/$"), timeout=30_000)
+    expect(page.locator("#order-status")).to_have_text("Betalt")
+    stripe_double.wait_for_webhooks(15)
+    assert Order.objects.get().status == "Paid"
+    assert len([m for m in mail.outbox if m.to == ["gaest@example.dk"]]) == 1

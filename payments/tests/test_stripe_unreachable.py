@@ -6,10 +6,17 @@ import pytest
 from django.core import mail
 from oscar.core.loading import get_model
 
-from payments.models import CheckoutPayment
+from payments.models import CheckoutPayment, StripeEvent
 from payments.services import checkout_payments_unconfirmed_settle
 
-from .conftest import checkout_to_preview, deliver, place_order, return_from_stripe, session_id_from
+from .conftest import (
+    checkout_to_preview,
+    deliver,
+    events_of,
+    place_order,
+    return_from_stripe,
+    session_id_from,
+)
 
 Order = get_model("order", "Order")
 Basket = get_model("basket", "Basket")
@@ -99,3 +106,18 @@ def test_back_to_the_preview_while_stripe_is_down_shows_the_confirming_page_not_
     basket_page = client.get("/en/basket/").content.decode()
     assert product.title in basket_page
     assert "Your basket is empty" not in basket_page
+
+
+def test_webhook_while_stripe_is_down_answers_503_records_nothing_and_works_when_redelivered(
+    client, stripe_double, product
+):
+    _paid_then_stripe_down(client, stripe_double, product)
+    completed = events_of(stripe_double, "checkout.session.completed")[0]
+
+    response = deliver(client, stripe_double, completed)
+
+    assert response.status_code == 503
+    assert StripeEvent.objects.count() == 0 and Order.objects.count() == 0
+    stripe_double.start()
+    assert deliver(client, stripe_double, completed).status_code == 200
+    assert Order.objects.get().status == "Paid"
