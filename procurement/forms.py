@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.control_characters import validate_no_control_characters, validate_single_line
+
 from .models import Membership, OrganisationLocation, postcode_validator
 from .recipients import RecipientFileError, recipients_parse
 from .selectors import designs_for_user, earliest_delivery_date
@@ -27,14 +29,21 @@ class OrderStartForm(forms.Form):
         help_text=_("Columns: navn, adresse, postnr, by; optional: hilsen, kurv."),
     )
     quantity = forms.IntegerField(label=_("Number of baskets"), min_value=1, max_value=2000, required=False)
-    name = forms.CharField(label=_("Recipient / attention"), max_length=255, required=False)
-    street = forms.CharField(label=_("Street"), max_length=255, required=False)
+    name = forms.CharField(
+        label=_("Recipient / attention"), max_length=255, required=False, validators=[validate_single_line]
+    )
+    street = forms.CharField(
+        label=_("Street"), max_length=255, required=False, validators=[validate_single_line]
+    )
     postcode = forms.CharField(
         label=_("Postcode"), max_length=4, required=False, validators=[postcode_validator]
     )
-    city = forms.CharField(label=_("City"), max_length=128, required=False)
+    city = forms.CharField(label=_("City"), max_length=128, required=False, validators=[validate_single_line])
     message = forms.CharField(
-        label=_("Gift message"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Gift message"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        validators=[validate_no_control_characters],
     )
     requested_delivery_date = forms.DateField(
         label=_("Requested delivery date"), widget=forms.DateInput(attrs={"type": "date"})
@@ -94,15 +103,21 @@ class OrderConfirmForm(forms.Form):
     location = forms.ModelChoiceField(
         label=_("EAN number (receives the e-invoice)"), queryset=None, empty_label=None
     )
-    po_number = forms.CharField(label=_("Purchase-order number"), max_length=64)
+    po_number = forms.CharField(
+        label=_("Purchase-order number"), max_length=64, validators=[validate_single_line]
+    )
     person_reference = forms.CharField(
         label=_("Person reference"),
         max_length=64,
+        validators=[validate_single_line],
         help_text=_("The reference the municipality requires on the invoice (e.g. initials or person ID)."),
         error_messages={"required": _("Enter the person reference: the invoice cannot be sent without it.")},
     )
     accounting_cost = forms.CharField(
-        label=_("Account / cost centre (optional)"), max_length=64, required=False
+        label=_("Account / cost centre (optional)"),
+        max_length=64,
+        required=False,
+        validators=[validate_single_line],
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -111,7 +126,12 @@ class OrderConfirmForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        validators=[validate_no_control_characters],
+    )
 
 
 class InvitationForm(forms.Form):

@@ -14,18 +14,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from marketplace.control_characters import validate_no_control_characters, validate_single_line
+
 from .validators import validate_cvr, validate_ean_location
 
 postcode_validator = RegexValidator(r"^\d{4}$", _("A Danish postcode has 4 digits."))
 
 
 class Organisation(models.Model):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
     cvr = models.CharField(_("CVR number"), max_length=8, validators=[validate_cvr])
-    street = models.CharField(_("street"), max_length=255)
+    street = models.CharField(_("street"), max_length=255, validators=[validate_single_line])
     postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
-    city = models.CharField(_("city"), max_length=128)
+    city = models.CharField(_("city"), max_length=128, validators=[validate_single_line])
     invoice_email = models.EmailField(_("invoice e-mail"), blank=True)
     approval_limit = models.DecimalField(
         _("approval limit (DKK incl. VAT)"),
@@ -51,7 +53,8 @@ class OrganisationLocation(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
     ean = models.CharField(_("EAN number"), max_length=13, unique=True, validators=[validate_ean_location])
-    unit_name = models.CharField(_("unit"), max_length=255, help_text=_("e.g. the department"))
+    unit_name = models.CharField(
+        _("unit"), max_length=255, validators=[validate_single_line], help_text=_("e.g. the department"))
 
     class Meta:
         verbose_name = _("EAN location number")
@@ -143,9 +146,13 @@ class BulkOrder(models.Model):
     location = models.ForeignKey(
         OrganisationLocation, on_delete=models.PROTECT, related_name="bulk_orders", verbose_name=_("EAN")
     )
-    po_number = models.CharField(_("purchase-order number"), max_length=64)
-    person_reference = models.CharField(_("person reference"), max_length=64)
-    accounting_cost = models.CharField(_("account / cost centre"), max_length=64, blank=True)
+    po_number = models.CharField(_("purchase-order number"), max_length=64, validators=[validate_single_line])
+    person_reference = models.CharField(
+        _("person reference"), max_length=64, validators=[validate_single_line]
+    )
+    accounting_cost = models.CharField(
+        _("account / cost centre"), max_length=64, blank=True, validators=[validate_single_line]
+    )
     requested_delivery_date = models.DateField(_("requested delivery date"))
     basket_count = models.PositiveIntegerField(_("number of baskets"))
     discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
@@ -159,7 +166,9 @@ class BulkOrder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejection"), blank=True, validators=[validate_no_control_characters]
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,7 +187,7 @@ class BulkOrderLine(models.Model):
 
     bulk_order = models.ForeignKey(BulkOrder, on_delete=models.CASCADE, related_name="lines")
     design = models.ForeignKey("giftbaskets.BasketDesign", on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, validators=[validate_single_line])
     quantity = models.PositiveIntegerField()
     unit_price_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
     unit_discount_excl_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
@@ -203,11 +212,11 @@ class Recipient(models.Model):
 
     bulk_order = models.ForeignKey(BulkOrder, on_delete=models.CASCADE, related_name="recipients")
     position = models.PositiveIntegerField()
-    name = models.CharField(_("name"), max_length=255)
-    street = models.CharField(_("street"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
+    street = models.CharField(_("street"), max_length=255, validators=[validate_single_line])
     postcode = models.CharField(_("postcode"), max_length=4)
-    city = models.CharField(_("city"), max_length=128)
-    message = models.TextField(_("gift message"), blank=True)
+    city = models.CharField(_("city"), max_length=128, validators=[validate_single_line])
+    message = models.TextField(_("gift message"), blank=True, validators=[validate_no_control_characters])
     quantity = models.PositiveIntegerField(_("baskets"), default=1)
     design = models.ForeignKey("giftbaskets.BasketDesign", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

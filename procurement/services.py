@@ -20,6 +20,7 @@ from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
 from baskets.services import GiftBasketError, gift_basket_add_to_cart
+from marketplace.control_characters import validate_no_control_characters, validate_single_line
 
 from . import ubl
 from .models import (
@@ -128,6 +129,14 @@ class BulkOrderDraft:
         )
 
 
+def _text_check(*, label: str, value: str, multi_line: bool = False) -> None:
+    """Text that reaches the e-invoice, the PDF, the delivery list or an e-mail has no control characters."""
+    try:
+        (validate_no_control_characters if multi_line else validate_single_line)(value)
+    except ValidationError as exc:
+        raise ProcurementError(f"{label}: {' '.join(exc.messages)}")
+
+
 def _emails_of(organisation: Organisation, role: str) -> list[str]:
     return list(
         organisation.memberships.filter(role=role, user__is_active=True)
@@ -158,6 +167,15 @@ def bulk_order_create(
         raise ProcurementError(_("Enter the person reference the invoice must carry."))
     if not draft.recipients:
         raise ProcurementError(_("The order has no recipients."))
+    _text_check(label=_("Purchase-order number"), value=po_number)
+    _text_check(label=_("Person reference"), value=person_reference)
+    _text_check(label=_("Account / cost centre"), value=accounting_cost)
+    for position, r in enumerate(draft.recipients, start=1):
+        for label, value in ((_("Name"), r.name), (_("Street"), r.street), (_("City"), r.city)):
+            _text_check(label=f"{_('Recipient')} {position}, {label}", value=value)
+        _text_check(
+            label=f"{_('Recipient')} {position}, {_('Gift message')}", value=r.message, multi_line=True
+        )
     if draft.requested_delivery_date < earliest_delivery_date():
         raise ProcurementError(
             _("The earliest delivery date is %(date)s.")
@@ -260,6 +278,7 @@ def bulk_order_reject(*, bulk_order: BulkOrder, user, reason: str) -> BulkOrder:
     _approver_check(bulk_order=bulk_order, user=user)
     if not reason.strip():
         raise ProcurementError(_("Say why the order is rejected."))
+    _text_check(label=_("Reason"), value=reason, multi_line=True)
     bulk_order.status = BulkOrder.Status.REJECTED
     bulk_order.decided_by = user
     bulk_order.decided_at = timezone.now()

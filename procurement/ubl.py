@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from lxml import etree
 
+from marketplace.control_characters import control_characters_strip
+
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 SCHEME_GLN = "0088"
@@ -106,8 +108,10 @@ class _Builder:
 
     @staticmethod
     def cbc(parent, tag: str, text, **attrs):
+        """Every text node passes here: control characters that slipped past validation are
+        stripped (lxml refuses them and the invoice could never be issued)."""
         el = etree.SubElement(parent, f"{{{NS_CBC}}}{tag}", **attrs)
-        el.text = str(text)
+        el.text = control_characters_strip(str(text), single_line=tag != "Note")
         return el
 
     @staticmethod
