@@ -1,7 +1,5 @@
 """E-mails to vendors (pick lists) and to the hub (assembly plan)."""
 
-import csv
-import io
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -10,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from oscar.core.loading import get_model
 
+from marketplace.csv_export import csv_bytes
 from vendors.models import VendorOrder
 
 from . import selectors
@@ -19,12 +18,6 @@ CommunicationEventType = get_model("communication", "CommunicationEventType")
 CommunicationEvent = get_model("order", "CommunicationEvent")
 
 PICK_LISTS_EVENT = "FULFILMENT_PICK_LISTS"
-
-
-def _csv_bytes(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 def order_pick_lists_send(*, order_id: int) -> int:
@@ -73,7 +66,7 @@ def order_pick_lists_send(*, order_id: int) -> int:
                 )
                 message.attach(
                     f"plukliste-{order.number}-{vendor_order.partner.code}.csv",
-                    _csv_bytes(selectors.pick_list_csv_rows(pick_list=pick_list)),
+                    csv_bytes(selectors.pick_list_csv_rows(pick_list=pick_list)),
                     "text/csv",
                 )
                 messages.append(message)

@@ -4,13 +4,12 @@ Thin views: access checks and forms here, the rules in services/selectors.
 A vendor user sees only its own partners' vendor orders (404 for any other).
 """
 
-import csv
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from oscar.core.loading import get_model
 
+from marketplace.csv_export import csv_response
 from vendors.models import VendorOrder, VendorProfile
 from vendors.selectors import user_is_hub
 
@@ -159,13 +159,10 @@ class PickListCsvView(_VendorOrderMixin, View):
     def get(self, request, *args, **kwargs):
         vendor_order = self.get_object()
         pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="plukliste-{vendor_order.order.number}-{vendor_order.partner.code}.csv"'
+        return csv_response(
+            selectors.pick_list_csv_rows(pick_list=pick_list),
+            filename=f"plukliste-{vendor_order.order.number}-{vendor_order.partner.code}.csv",
         )
-        response.write("\ufeff")
-        csv.writer(response, delimiter=";").writerows(selectors.pick_list_csv_rows(pick_list=pick_list))
-        return response
 
 
 class AssemblyPlanView(_LoginRequired, TemplateView):

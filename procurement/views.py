@@ -1,6 +1,5 @@
 """Pages for municipal buyers and approvers; thin: selectors read, services write."""
 
-import csv
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.csv_export import csv_writer
 from vendors.selectors import user_is_hub
 
 from . import selectors, services
@@ -30,19 +30,6 @@ def _errors(exc) -> list[str]:
     return list(getattr(exc, "messages", [str(exc)]))
 
 
-def _csv_writer(response):
-    """A CSV writer that keeps spreadsheet programs from running uploaded text as formulas."""
-    writer = csv.writer(response, delimiter=";")
-
-    def safe(value):
-        text = str(value)
-        return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-    class Writer:
-        def writerow(self, row):
-            writer.writerow([safe(v) for v in row])
-
-    return Writer()
 
 
 @login_required
@@ -275,7 +262,7 @@ def order_manifest(request, slug, pk):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="leveringsliste-{bulk_order.pk}.csv"'
         response.write("\ufeff")
-        writer = _csv_writer(response)
+        writer = csv_writer(response)
         writer.writerow(
             [
                 _("No."),
@@ -364,7 +351,7 @@ def _report_csv(report, filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    writer = _csv_writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [_("Year"), _("Social enterprise"), _("RSØV registered"), _("Spend excl. VAT (DKK)"), _("Share (%)")]
     )
@@ -447,7 +434,7 @@ def recipients_template(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="modtagere.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = csv_writer(response)
     writer.writerow(["navn", "adresse", "postnr", "by", "hilsen", "kurv"])
     writer.writerow(["Anna Jensen", "Skolevej 4", "8000", "Aarhus C", "Tak for indsatsen!", ""])
     return response

@@ -24,6 +24,7 @@ from oscar.core.loading import get_model
 from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from marketplace.csv_export import csv_bytes
 from vendors.models import ProductImport, VendorProfile
 from vendors.selectors import approval_required
 
@@ -470,11 +471,7 @@ def product_import_confirm(*, product_import: ProductImport) -> ProductImport:
 
 
 def product_import_template_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(TEMPLATE_COLUMNS)
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE], delimiter=",")
 
 
 def product_import_template_xlsx() -> bytes:

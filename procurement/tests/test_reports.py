@@ -121,3 +121,33 @@ def test_manifest_csv_does_not_hand_formulas_to_spreadsheets(client, municipalit
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig")), delimiter=";"))
 
     assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+
+
+def test_manifest_csv_neutralises_a_leading_tab_and_a_formula_basket_name(client, municipality, placed):
+    """The old writer missed the tab; the design name comes from a vendor-facing form."""
+    placed.recipients.filter(position=2).update(street="\tTestvej 2", message="+45 1234")
+    type(municipality.design).objects.filter(pk=municipality.design.pk).update(name="=1+1 Julekurv")
+    client.force_login(municipality.buyer)
+    url = f"/da/kommune/{municipality.organisation.slug}/ordrer/{placed.pk}/leveringsliste/?format=csv"
+
+    rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig")), delimiter=";"))
+
+    second = next(r for r in rows if r[0] == "2")
+    assert second[2] == "'\tTestvej 2" and second[7] == "'+45 1234"
+    assert second[5] == "'=1+1 Julekurv"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_impact_report_csv_neutralises_a_vendor_name_that_looks_like_a_formula(client, municipality, placed):
+    from oscar.core.loading import get_model
+
+    partner = get_model("partner", "Partner").objects.filter(stockrecords__isnull=False).first()
+    partner.name = "-2+3 Værksted"
+    partner.save()
+    client.force_login(municipality.buyer)
+
+    url = f"/da/kommune/{municipality.organisation.slug}/effekt/?format=csv"
+    text = client.get(url).content.decode("utf-8-sig")
+
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)

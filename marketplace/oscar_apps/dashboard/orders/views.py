@@ -12,6 +12,8 @@ from django.http import Http404
 from oscar.apps.dashboard.orders import views as oscar_views
 from oscar.apps.dashboard.orders.views import *  # noqa: F403 (the views we do not change)
 
+from marketplace.csv_export import csv_safe_cell
+
 Line = oscar_views.Line
 
 
@@ -40,6 +42,10 @@ class OrderListView(oscar_views.OrderListView):
         if self.request.user.is_staff:
             return super().get_template_names()
         return [self.vendor_template_name]
+
+    def get_row_values(self, order):
+        """Oscar's orders CSV carries buyer-typed names: formula-safe like every other export."""
+        return {key: csv_safe_cell(value) for key, value in super().get_row_values(order).items()}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
