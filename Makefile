@@ -8,8 +8,10 @@ export PORT
 # honcho gives each Procfile process its own $$PORT; the Stripe double posts webhooks to the web's.
 WEB_PORT := $(PORT)
 export WEB_PORT
+# The modules mypy checks (make typecheck).
+TYPED = $(wildcard */services.py */services/*.py */selectors.py */tasks.py marketplace/oscar_apps/*/selectors.py)
 
-.PHONY: run test lint install install-dev migrate seed messages compose-check clean bench
+.PHONY: run test test-fast lint typecheck migrations-check install install-dev migrate seed messages makemessages compose-check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,11 +45,26 @@ run: seed
 lint: install-dev
 	$(BIN)/ruff check .
 
-test: install-dev
-	$(BIN)/ruff check .
+# mypy with django-stubs on the services, selectors and tasks (pyproject.toml [tool.mypy]).
+typecheck: install-dev
+	$(BIN)/mypy $(TYPED)
+
+# A model change without its migration fails here (tests run on the migrations).
+migrations-check: install-dev
+	DJANGO_SETTINGS_MODULE=marketplace.settings.test DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run -v 1
+
+test: lint migrations-check
 	$(BIN)/python -m pytest
 
-# Recompile translations after editing a .po file (needs gettext's msgfmt).
+# The inner loop: no browser and no real-worker tests, stop at the first failure.
+test-fast: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not browser and not worker" -x -q
+
+# Translations (docs: CONTRIBUTING.md): `make makemessages` collects new msgids into
+# locale/da/LC_MESSAGES/django.po; translate them there; `make messages` compiles the .mo.
+makemessages: install
+	$(BIN)/python manage.py makemessages -l da --no-obsolete --ignore=.venv --ignore=var --ignore=bench
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
