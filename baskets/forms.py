@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.oscar_apps.catalogue.storefront_cache import cached
+
 from .models import BasketType
 from .selectors import composer_categories, composer_vendors
 
@@ -20,11 +22,17 @@ class ComposerFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = composer_categories()
-        self.fields["category"].label_from_instance = lambda c: ("— " * (c.depth - 1)) + c.name
-        self.fields["vendor"].choices = [("", _("All enterprises"))] + [
-            (partner.code, partner.name) for partner in composer_vendors()
-        ]
+        category = self.fields["category"]
+        category.queryset = composer_categories()  # validates a chosen category
+        # The choices themselves come from the storefront cache (bumped by category and vendor changes).
+        category.choices = [("", category.empty_label)] + cached(
+            name="composer-categories",
+            per_language=True,
+            loader=lambda: [(c.pk, ("— " * (c.depth - 1)) + c.name) for c in composer_categories()],
+        )
+        self.fields["vendor"].choices = [("", _("All enterprises"))] + cached(
+            name="composer-vendors", loader=lambda: [(p.code, p.name) for p in composer_vendors()]
+        )
 
     def clean(self):
         data = super().clean()

@@ -25,6 +25,7 @@ Category = get_model("catalogue", "Category")
 StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 Option = get_model("catalogue", "Option")
+LineAttribute = get_model("basket", "LineAttribute")
 Selector = get_class("partner.strategy", "Selector")
 
 ZERO = Decimal("0.00")
@@ -415,10 +416,20 @@ class CartGroup:
 
 
 def _line_reference_value(line, option_id) -> str | None:
+    """The line's gift-basket reference: by option id, or by code when the options came with the lines."""
     for attribute in line.attributes.all():
-        if attribute.option_id == option_id:
+        if option_id is None:
+            if attribute.option.code == GIFT_BASKET_OPTION_CODE:
+                return attribute.value
+        elif attribute.option_id == option_id:
             return attribute.value
     return None
+
+
+def _line_options_loaded(lines) -> bool:
+    """True when every line attribute's option was prefetched (the layout's basket lines are)."""
+    descriptor = LineAttribute.option
+    return all(descriptor.is_cached(attribute) for line in lines for attribute in line.attributes.all())
 
 
 def basket_gift_basket_groups(*, basket, lines=None) -> list[CartGroup]:
@@ -431,7 +442,9 @@ def basket_gift_basket_groups(*, basket, lines=None) -> list[CartGroup]:
             .prefetch_related("attributes")
             .order_by("pk")
         )
-    option_id = Option.objects.filter(code=GIFT_BASKET_OPTION_CODE).values_list("pk", flat=True).first()
+    option_id = None
+    if not _line_options_loaded(lines):
+        option_id = Option.objects.filter(code=GIFT_BASKET_OPTION_CODE).values_list("pk", flat=True).first()
     by_reference: dict[str, list] = defaultdict(list)
     for line in lines:
         reference = _line_reference_value(line, option_id)

@@ -5,7 +5,11 @@ Imported by the settings, so nothing here touches models at import time.
 
 
 def _is_vendor(user) -> bool:
-    return bool(user.is_active and user.has_perm("partner.dashboard_access") and user.partners.exists())
+    # Imported on call: the settings import this module before the apps are ready.
+    from vendors.selectors import vendor_for_user
+
+    # Memoised on the user for the request: the menu asks once per entry.
+    return vendor_for_user(user=user) is not None
 
 
 def nav_vendor_orders_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:

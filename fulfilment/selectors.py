@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from vendors.models import VendorOrder, VendorProfile
+from vendors.selectors import vendor_for_user
 
 Line = get_model("order", "Line")
 LineAttribute = get_model("order", "LineAttribute")
@@ -25,9 +26,8 @@ GIFT_BASKET_OPTION_CODE = "gift-basket"
 
 
 def user_is_vendor(*, user) -> bool:
-    return bool(
-        user.is_authenticated and user.has_perm("partner.dashboard_access") and user.partners.exists()
-    )
+    """One access policy: an approved vendor's user with dashboard access (vendors.selectors)."""
+    return vendor_for_user(user=user) is not None
 
 
 def vendor_orders_visible(*, user) -> QuerySet:

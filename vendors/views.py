@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -27,7 +28,9 @@ class VendorDirectoryView(ListView):
 
 
 # Anonymous pages from the storefront's Redis page cache, invalidated with the catalogue (issue 8).
+# Read-only: no request transaction, so a signed-in render pays no savepoint round trips.
 @method_decorator(storefront_page_cache, name="dispatch")
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class VendorDetailView(TemplateView):
     template_name = "vendors/vendor_detail.html"
     # A large vendor has hundreds of products: render a page of them, not all.

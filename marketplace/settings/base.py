@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_tables2",
     # This project
     "marketplace.apps.MarketplaceConfig",
+    "marketplace.layout.apps.LayoutConfig",
     "vendors",
     "baskets",
     "payments",
@@ -95,7 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "oscar.apps.basket.middleware.BasketMiddleware",
+    # Oscar's, with the lines loaded in fixed queries (marketplace/layout).
+    "marketplace.layout.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 
@@ -116,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.oscar_apps.search.context_processors.search_form",
                 "oscar.apps.checkout.context_processors.checkout",
-                "oscar.apps.communication.notifications.context_processors.notifications",
+                "marketplace.layout.context_processors.notifications",
                 "oscar.core.context_processors.metadata",
                 "marketplace.context_processors.marketplace",
             ],
@@ -125,9 +127,12 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = (
-    "oscar.apps.customer.auth_backends.EmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Oscar's e-mail login and Django's, with permissions cached per user (marketplace/layout).
+    "marketplace.layout.auth_backends.EmailBackend",
+    "marketplace.layout.auth_backends.ModelBackend",
 )
+# Sessions read from the cache (written through to the database): no session query per page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOGIN_REDIRECT_URL = "/"
 
 DATABASES = {

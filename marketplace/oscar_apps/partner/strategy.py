@@ -24,9 +24,11 @@ class ApprovedVendorsOnly:
 
     def blocked_partner_ids(self) -> set[int]:
         if self._blocked_partner_ids is None:
+            from marketplace.oscar_apps.catalogue.storefront_cache import cached
             from vendors.selectors import blocked_partner_ids
 
-            self._blocked_partner_ids = blocked_partner_ids()
+            # From the storefront cache: a vendor's status change bumps its version.
+            self._blocked_partner_ids = cached(name="blocked-partners", loader=blocked_partner_ids)
         return self._blocked_partner_ids
 
     def availability_policy(self, product, stockrecord):
@@ -83,3 +85,11 @@ class DanishVAT(
 
     rate = settings.VAT_RATE
     exponent = Decimal("0.01")
+
+    def fetch_for_line(self, line, stockrecord=None):
+        """A basket line is priced from the offer (stock record) it was added with.
+
+        Oscar's default asks the product again for its first stock record: a
+        query per line, and not necessarily the offer the buyer chose.
+        """
+        return self.fetch_for_product(line.product, stockrecord=stockrecord or line.stockrecord)

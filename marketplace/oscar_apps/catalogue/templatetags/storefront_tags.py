@@ -34,3 +34,15 @@ def storefront_thumbnail_url(source, size: str) -> str:
             _THUMBNAIL_URLS.clear()
         _THUMBNAIL_URLS[key] = url
     return url
+
+
+@register.simple_tag
+def storefront_category_menu() -> list:
+    """The top-level categories for the navigation menu, from the storefront cache (per language).
+
+    Replaces Oscar's `{% category_tree depth=1 %}` in the layout, which costs two
+    queries on every page a signed-in buyer opens.
+    """
+    from marketplace.oscar_apps.catalogue.selectors import category_choices_for_menu
+
+    return [choice for choice in category_choices_for_menu() if choice.depth == 1]

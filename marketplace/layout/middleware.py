@@ -1,0 +1,49 @@
+"""Oscar's basket middleware with the basket's lines loaded in a fixed number of queries."""
+
+from django.db.models import Prefetch
+from oscar.apps.basket.middleware import BasketMiddleware as OscarBasketMiddleware
+from oscar.core.loading import get_model
+
+from .offers import offers_exist
+
+LineAttribute = get_model("basket", "LineAttribute")
+
+
+def basket_lines_prefetch(basket) -> None:
+    """Load the lines once with what pricing, availability and the mini-basket read.
+
+    Oscar's `Basket.all_lines()` caches its queryset in `_lines`; filling it
+    here (evaluated) means `num_lines`, `is_empty`, totals and the mini-basket
+    use these rows instead of a query per line for its product class, parent
+    and stock record (and two COUNT queries).
+    """
+    if basket.id is None or basket._lines is not None:
+        return
+    lines = (
+        basket.lines.select_related(
+            "product__product_class",
+            "product__parent__product_class",
+            "stockrecord",
+        )
+        .prefetch_related(
+            Prefetch("attributes", queryset=LineAttribute.objects.select_related("option")),
+            "product__images",
+            "product__parent__images",
+        )
+        .order_by("pk")
+    )
+    len(lines)  # evaluate: count() and iteration now read the result cache
+    basket._lines = lines
+
+
+class BasketMiddleware(OscarBasketMiddleware):
+    def get_basket(self, request):
+        basket = super().get_basket(request)
+        basket_lines_prefetch(basket)
+        return basket
+
+    def apply_offers_to_basket(self, request, basket):
+        # The applicator reads the site's offers and the basket's vouchers on
+        # every request; with none in the shop there is nothing to apply.
+        if offers_exist():
+            super().apply_offers_to_basket(request, basket)

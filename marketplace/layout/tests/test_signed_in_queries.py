@@ -1,0 +1,124 @@
+"""Signed-in pages: a fixed, small number of queries whatever the catalogue and the cart hold.
+
+Signed-in buyers, vendors and municipal buyers never get the storefront page
+cache, so these counts are what every one of their requests costs.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from oscar.core.loading import get_model
+
+from baskets.selectors import published_designs
+from baskets.services import gift_basket_add_to_cart
+from marketplace.demo import CUSTOMER_EMAIL, vendor_email
+from marketplace.oscar_apps.catalogue.generator import catalogue_generate
+from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
+from marketplace.oscar_apps.partner.strategy import Selector
+from vendors.models import VendorProfile
+
+Basket = get_model("basket", "Basket")
+Product = get_model("catalogue", "Product")
+Category = get_model("catalogue", "Category")
+StockRecord = get_model("partner", "StockRecord")
+User = get_user_model()
+
+LIMIT = 12
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    settings.STOREFRONT_PAGE_CACHE = False
+    storefront_version_bump()
+
+
+def _count(client, url) -> int:
+    assert client.get(url).status_code == 200  # thumbnails, first-request setup
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def _storefront_urls() -> dict[str, str]:
+    product = Product.objects.get(upc="HF-VIN-01")
+    category = Category.objects.get(name="Kaffe og te")
+    return {
+        "catalogue": "/da/catalogue/",
+        "category": category.get_absolute_url(),
+        "product": product.get_absolute_url(),
+        "search": "/da/search/?q=kaffe",
+        "composer": "/da/gavekurve/sammensaet/",
+    }
+
+
+def _fill_cart(user, *, products: int, gift_baskets: int) -> Basket:
+    basket, _ = Basket.open.get_or_create(owner=user)
+    basket.strategy = Selector().strategy()
+    records = StockRecord.objects.filter(num_in_stock__gt=5, product__is_public=True).order_by("pk")
+    for record in records[:products]:
+        basket.add_product(record.product, 1)
+    for design in published_designs().order_by("pk")[:gift_baskets]:
+        gift_basket_add_to_cart(basket=basket, design=design, quantity=1)
+    return basket
+
+
+def _buyer_counts(client) -> dict[str, int]:
+    urls = _storefront_urls()
+    vendor = VendorProfile.objects.filter(status=VendorProfile.Status.APPROVED).order_by("pk").first()
+    urls["vendor"] = reverse("vendors:detail", kwargs={"slug": vendor.slug})
+    return {name: _count(client, url) for name, url in urls.items()}
+
+
+@pytest.mark.django_db
+def test_signed_in_buyer_pages_cost_the_same_few_queries_for_any_catalogue_and_cart(client, demo_data):
+    # given a signed-in buyer with one product and one gift basket in the cart
+    user = User.objects.get(email=CUSTOMER_EMAIL)
+    client.force_login(user)
+    _fill_cart(user, products=1, gift_baskets=1)
+    small_cart_small_catalogue = _buyer_counts(client)
+
+    # when the cart grows to four products and three gift baskets, and the catalogue by 150 products
+    _fill_cart(user, products=3, gift_baskets=2)
+    big_cart_small_catalogue = _buyer_counts(client)
+    catalogue_generate(products=Product.objects.count() + 150)
+    big_cart_big_catalogue = _buyer_counts(client)
+
+    # then every page costs the same, and at most 12 queries
+    assert small_cart_small_catalogue == big_cart_small_catalogue == big_cart_big_catalogue
+    listings = {name: n for name, n in big_cart_big_catalogue.items() if name != "product"}
+    assert max(listings.values()) <= LIMIT, big_cart_big_catalogue
+
+
+@pytest.mark.django_db
+def test_vendor_dashboard_pages_stay_within_12_queries(client, demo_data):
+    from fulfilment.services import order_split
+    from fulfilment.tests.factories import place_order
+
+    vendor_user = User.objects.get(email=vendor_email("havefolket"))
+    client.force_login(vendor_user)
+    urls = {"dashboard": "/da/dashboard/", "vendor orders": "/da/dashboard/vendor-orders/"}
+    skus = list(
+        StockRecord.objects.filter(partner__vendor_profile__slug="havefolket", num_in_stock__gt=10)
+        .order_by("pk")
+        .values_list("partner_sku", flat=True)[:2]
+    )
+
+    def order(number: str, lines: list[str]) -> None:
+        placed = place_order(loose=[(sku, 1) for sku in lines], number=number)
+        order_split(order_id=placed.pk)
+
+    # given one order with one of the vendor's products
+    order("Q0", skus[:1])
+    first = {name: _count(client, url) for name, url in urls.items()}
+
+    # when three more orders with two products each arrive
+    for n in range(1, 4):
+        order(f"Q{n}", skus)
+    more = {name: _count(client, url) for name, url in urls.items()}
+
+    # then the vendor's pages cost the same, and at most 12 queries
+    assert first == more
+    assert max(more.values()) <= LIMIT, more
