@@ -121,3 +121,14 @@ def test_webhook_while_stripe_is_down_answers_503_records_nothing_and_works_when
     stripe_double.start()
     assert deliver(client, stripe_double, completed).status_code == 200
     assert Order.objects.get().status == "Paid"
+
+
+def test_beat_sweeps_unconfirmed_payments_every_minute_or_two(settings):
+    from marketplace.celery import app
+
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values()
+               if e["task"] == "payments.checkout_payments_unconfirmed_settle"]
+
+    assert len(entries) == 1 and entries[0]["schedule"] <= 120
+    app.loader.import_default_modules()
+    assert "payments.checkout_payments_unconfirmed_settle" in app.tasks
