@@ -3,9 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
+from marketplace.csv_export import csv_bytes
 
 from .models import Membership, OrganisationLocation, postcode_validator
-from .recipients import RecipientFileError, recipients_parse
+from .recipients import RecipientFileError, recipients_error_report, recipients_parse
 from .selectors import designs_for_user, earliest_delivery_date
 
 
@@ -26,7 +27,10 @@ class OrderStartForm(forms.Form):
     recipients_file = forms.FileField(
         label=_("Recipient list (CSV or Excel)"),
         required=False,
-        help_text=_("Columns: navn, adresse, postnr, by; optional: hilsen, kurv."),
+        help_text=_(
+            "Columns: Navn (or Fornavn + Efternavn), Adresse, Postnr., By; optional: Att., Telefon, E-mail, "
+            "Antal, Hilsen, Kurv."
+        ),
     )
     quantity = forms.IntegerField(label=_("Number of baskets"), min_value=1, max_value=2000, required=False)
     name = forms.CharField(
@@ -56,6 +60,7 @@ class OrderStartForm(forms.Form):
             "date": earliest_delivery_date().strftime("%d.%m.%Y")
         }
         self.rows = None
+        self.error_report = None
 
     def clean_requested_delivery_date(self):
         value = self.cleaned_data["requested_delivery_date"]
@@ -88,6 +93,7 @@ class OrderStartForm(forms.Form):
                 return data
             bad = [row for row in self.rows if row.errors]
             if bad:
+                self.error_report = csv_bytes(recipients_error_report(rows=self.rows))
                 self.add_error(
                     "recipients_file",
                     _(

@@ -213,9 +213,14 @@ class Recipient(models.Model):
     bulk_order = models.ForeignKey(BulkOrder, on_delete=models.CASCADE, related_name="recipients")
     position = models.PositiveIntegerField()
     name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
+    attention = models.CharField(
+        _("att. / department"), max_length=255, blank=True, validators=[validate_single_line]
+    )
     street = models.CharField(_("street"), max_length=255, validators=[validate_single_line])
     postcode = models.CharField(_("postcode"), max_length=4)
     city = models.CharField(_("city"), max_length=128, validators=[validate_single_line])
+    phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_single_line])
+    email = models.EmailField(_("e-mail"), blank=True)
     message = models.TextField(_("gift message"), blank=True, validators=[validate_no_control_characters])
     quantity = models.PositiveIntegerField(_("baskets"), default=1)
     design = models.ForeignKey("giftbaskets.BasketDesign", on_delete=models.PROTECT, related_name="+")

@@ -22,7 +22,7 @@ from oscar.core.prices import Price
 from baskets.services import GiftBasketError, gift_basket_add_to_cart
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
 
-from . import ubl
+from . import selectors, ubl
 from .models import (
     BulkOrder,
     BulkOrderLine,
@@ -99,6 +99,9 @@ class RecipientData:
     message: str
     design_id: int
     quantity: int = 1
+    attention: str = ""
+    phone: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,14 @@ def bulk_order_create(
     _text_check(label=_("Person reference"), value=person_reference)
     _text_check(label=_("Account / cost centre"), value=accounting_cost)
     for position, r in enumerate(draft.recipients, start=1):
-        for label, value in ((_("Name"), r.name), (_("Street"), r.street), (_("City"), r.city)):
+        for label, value in (
+            (_("Name"), r.name),
+            (_("Attention"), r.attention),
+            (_("Street"), r.street),
+            (_("City"), r.city),
+            (_("Phone"), r.phone),
+            (_("E-mail"), r.email),
+        ):
             _text_check(label=f"{_('Recipient')} {position}, {label}", value=value)
         _text_check(
             label=f"{_('Recipient')} {position}, {_('Gift message')}", value=r.message, multi_line=True
@@ -207,9 +217,12 @@ def bulk_order_create(
             bulk_order=bulk_order,
             position=position,
             name=r.name,
+            attention=r.attention,
             street=r.street,
             postcode=r.postcode,
             city=r.city,
+            phone=r.phone,
+            email=r.email,
             message=r.message,
             quantity=r.quantity,
             design_id=r.design_id,
@@ -218,6 +231,8 @@ def bulk_order_create(
     )
     if needs_approval:
         _approval_request_send(bulk_order=bulk_order, base_url=base_url)
+        if not selectors.bulk_order_other_approver_exists(bulk_order=bulk_order):
+            _staff_tell_no_other_approver(bulk_order=bulk_order, base_url=base_url)
     else:
         _bulk_order_place(bulk_order=bulk_order, user=user)
     return bulk_order
@@ -299,6 +314,56 @@ def _approver_check(*, bulk_order: BulkOrder, user) -> None:
     ).exists()
     if not (is_approver or user.is_staff):
         raise ProcurementError(_("Only an approver can decide on this order."))
+    if bulk_order.created_by_id is not None and bulk_order.created_by_id == user.pk:
+        raise ProcurementError(
+            _("You placed this order yourself: another approver must decide on it (four eyes).")
+        )
+
+
+def _staff_tell_no_other_approver(*, bulk_order: BulkOrder, base_url: str) -> None:
+    """The buyer is the organisation's only approver: staff decide, or appoint another approver."""
+    from django.contrib.auth import get_user_model
+
+    staff = list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not staff:
+        logger.warning("Bulk order %s: no approver besides its buyer, no staff e-mail", bulk_order.pk)
+        return
+    link = base_url.rstrip("/") + reverse(
+        "procurement:order-detail", kwargs={"slug": bulk_order.organisation.slug, "pk": bulk_order.pk}
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Order %(pk)s of %(organisation)s has no other approver than its buyer") % {
+            "pk": bulk_order.pk,
+            "organisation": bulk_order.organisation.name,
+        }
+        body = _(
+            "%(buyer)s placed order %(pk)s above the approval limit and is the organisation's only "
+            "approver. Four eyes: decide on it yourselves or ask the organisation to appoint another "
+            "approver.\n\n%(link)s"
+        ) % {"buyer": bulk_order.created_by, "pk": bulk_order.pk, "link": link}
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, staff))
+
+
+@transaction.atomic
+def bulk_order_withdraw(*, bulk_order: BulkOrder, user) -> BulkOrder:
+    """The buyer takes back an order that still awaits approval; nothing was placed or invoiced."""
+    bulk_order = BulkOrder.objects.select_for_update().get(pk=bulk_order.pk)
+    if bulk_order.status == BulkOrder.Status.CANCELLED:
+        return bulk_order
+    if bulk_order.created_by_id != user.pk:
+        raise ProcurementError(_("Only the buyer who placed the order can withdraw it."))
+    if bulk_order.status != BulkOrder.Status.AWAITING_APPROVAL:
+        raise ProcurementError(_("Only an order that awaits approval can be withdrawn."))
+    bulk_order.status = BulkOrder.Status.CANCELLED
+    bulk_order.decided_by = user
+    bulk_order.decided_at = timezone.now()
+    bulk_order.save(update_fields=["status", "decided_by", "decided_at"])
+    return bulk_order
 
 
 def _country_dk():
@@ -608,7 +673,16 @@ def recipients_anonymise(*, now=None) -> int:
             anonymised_at__isnull=True, delivered_at__isnull=False, delivered_at__lte=cutoff
         )
         order_ids = set(due.values_list("bulk_order_id", flat=True))
-        count = due.update(name=ANONYMISED, street="", city="", message="", anonymised_at=now)
+        count = due.update(
+            name=ANONYMISED,
+            attention="",
+            street="",
+            city="",
+            phone="",
+            email="",
+            message="",
+            anonymised_at=now,
+        )
         for bulk_order in BulkOrder.objects.filter(pk__in=order_ids).select_related(
             "order__shipping_address"
         ):

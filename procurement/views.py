@@ -1,5 +1,6 @@
 """Pages for municipal buyers and approvers; thin: selectors read, services write."""
 
+import base64
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -89,11 +90,15 @@ def order_start(request, slug):
                 recipients = [
                     services.RecipientData(
                         name=row.name,
+                        attention=row.attention,
                         street=row.street,
                         postcode=row.postcode,
                         city=row.city,
+                        phone=row.phone,
+                        email=row.email,
                         message=row.message,
                         design_id=designs.get(row.basket, design.pk),
+                        quantity=row.quantity,
                     )
                     for row in rows
                 ]
@@ -111,6 +116,8 @@ def order_start(request, slug):
             "role": role,
             "form": form,
             "rows": rows,
+            "error_rows": [row for row in rows if row.errors] if rows else [],
+            "error_report": base64.b64encode(form.error_report).decode() if form.error_report else "",
             "tiers": selectors.volume_tiers(),
             "preview_ok": rows is not None and not form.errors,
         },
@@ -145,6 +152,14 @@ def order_quote(request, slug):
                 messages.success(
                     request, _("Thank you. The order is above your limit and awaits an approver.")
                 )
+                if not selectors.bulk_order_other_approver_exists(bulk_order=bulk_order):
+                    messages.warning(
+                        request,
+                        _(
+                            "You are the organisation's only approver, and nobody approves their own order. "
+                            "The marketplace staff have been told and will decide on it."
+                        ),
+                    )
             else:
                 messages.success(
                     request, _("Thank you. The order is placed; the invoice follows by e-invoice.")
@@ -178,7 +193,8 @@ def order_detail(request, slug, pk):
             "bulk_order": bulk_order,
             "invoices": bulk_order.invoices.order_by("number"),
             "reject_form": RejectForm(),
-            "can_decide": role == Membership.Role.APPROVER,
+            "can_decide": role == Membership.Role.APPROVER and bulk_order.created_by_id != request.user.pk,
+            "own_order": bulk_order.created_by_id == request.user.pk,
             "recipient_count": bulk_order.recipients.count(),
         },
     )
@@ -220,6 +236,21 @@ def order_reject(request, slug, pk):
         messages.success(request, _("The order is rejected; the buyer has been told why."))
 
     return _decide(request, slug, pk, reject)
+
+
+@login_required
+@require_POST
+def order_withdraw(request, slug, pk):
+    organisation, _role = _organisation(request, slug)
+    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    try:
+        services.bulk_order_withdraw(bulk_order=bulk_order, user=request.user)
+    except services.ProcurementError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, _("The order is withdrawn. Nothing has been placed or invoiced."))
+    return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
 
 
 @login_required
@@ -274,6 +305,9 @@ def order_manifest(request, slug, pk):
                 _("Quantity"),
                 _("Gift message"),
                 _("Status"),
+                _("Attention"),
+                _("Phone"),
+                _("E-mail"),
             ]
         )
         for r in recipients:
@@ -288,6 +322,9 @@ def order_manifest(request, slug, pk):
                     r.quantity,
                     r.message,
                     r.get_status_display(),
+                    r.attention,
+                    r.phone,
+                    r.email,
                 ]
             )
         return response
@@ -435,6 +472,10 @@ def recipients_template(request):
     response["Content-Disposition"] = 'attachment; filename="modtagere.csv"'
     response.write("\ufeff")
     writer = csv_writer(response)
-    writer.writerow(["navn", "adresse", "postnr", "by", "hilsen", "kurv"])
-    writer.writerow(["Anna Jensen", "Skolevej 4", "8000", "Aarhus C", "Tak for indsatsen!", ""])
+    writer.writerow(
+        ["Navn", "Att.", "Adresse", "Postnr.", "By", "Telefon", "E-mail", "Antal", "Hilsen", "Kurv"]
+    )
+    writer.writerow(
+        ["Anna Jensen", "Skoleafdelingen", "Skolevej 4", "8000", "Aarhus C", "", "", "1", "Tak!", ""],
+    )
     return response

@@ -79,7 +79,7 @@ def test_parser_reports_each_bad_row():
             [
                 "Anna Jensen;Skolevej 4;8000;Aarhus C;Tak",
                 ";Skolevej 5;8000;Aarhus C;",
-                "Bo Nielsen;Skolevej 6;800;Aarhus C;",
+                "Bo Nielsen;Skolevej 6;80;Aarhus C;",
                 "Anna Jensen;Skolevej 4;8000;Aarhus C;igen",
                 "Cai Berg;;8000;;",
             ]
