@@ -105,6 +105,17 @@ def volume_tiers():
     return list(VolumePriceTier.objects.order_by("min_quantity"))
 
 
+def bulk_order_other_approver_exists(*, bulk_order: BulkOrder) -> bool:
+    """Four eyes: is there an active approver besides the person who placed the order?"""
+    return (
+        Membership.objects.filter(
+            organisation_id=bulk_order.organisation_id, role=Membership.Role.APPROVER, user__is_active=True
+        )
+        .exclude(user_id=bulk_order.created_by_id)
+        .exists()
+    )
+
+
 def earliest_delivery_date(*, today: date | None = None) -> date:
     today = today or timezone.localdate()
     return today + timedelta(days=settings.PROCUREMENT_LEAD_TIME_DAYS)

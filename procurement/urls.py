@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/ordrer/<int:pk>/godkend/", views.order_approve, name="order-approve"),
     path("<slug:slug>/ordrer/<int:pk>/afvis/", views.order_reject, name="order-reject"),
     path("<slug:slug>/ordrer/<int:pk>/annuller/", views.order_cancel, name="order-cancel"),
+    path("<slug:slug>/ordrer/<int:pk>/traek-tilbage/", views.order_withdraw, name="order-withdraw"),
     path("<slug:slug>/ordrer/<int:pk>/leveret/", views.order_delivered, name="order-delivered"),
     path("<slug:slug>/ordrer/<int:pk>/leveringsliste/", views.order_manifest, name="order-manifest"),
     path("<slug:slug>/fakturaer/<int:pk>/", views.invoice_detail, name="invoice-detail"),
