@@ -74,3 +74,37 @@ def test_discount_started_between_pay_and_payment_refunds_the_buyer_and_says_why
     assert StockRecord.objects.get(product=product).num_allocated == 0
     assert [m.to for m in mail.outbox] == [["guest@example.dk"]]
     assert "refunded the full 309,00 kr." in mail.outbox[0].body
+
+
+def test_payment_completed_after_its_stock_was_released_and_sold_is_refunded_not_oversold(
+    client, stripe_double
+):
+    from django.test import Client
+
+    from payments.services import checkout_payment_release
+
+    from .conftest import product_in_stock
+
+    last_one = product_in_stock(title="Sidste julekurv", stock=1)
+    checkout_to_preview(client, product=last_one)
+    session_id = session_id_from(place_order(client))
+    # The payment looked abandoned and its stock went back; another buyer bought the last unit.
+    checkout_payment_release(order_number=CheckoutPayment.objects.get().order_number, reason="test")
+    other = Client()
+    checkout_to_preview(other, product=last_one, email="other@example.dk")
+    other_session = session_id_from(place_order(other))
+    stripe_double.pay(other_session)
+    return_from_stripe(other, stripe_double, other_session)
+
+    stripe_double.pay(session_id)  # the first buyer was still on Stripe's page after all
+    response = return_from_stripe(client, stripe_double, session_id)
+
+    assert Order.objects.count() == 1 and Order.objects.get().guest_email == "other@example.dk"
+    record = StockRecord.objects.get(product=last_one)
+    assert (record.num_in_stock, record.num_allocated) == (1, 1)
+    first = CheckoutPayment.objects.get(stripe_session_id=session_id)
+    assert first.status == CheckoutPayment.Status.REFUNDED
+    assert [r["payment_intent"] for r in stripe_double.objects["refund"].values()] == [
+        stripe_double.objects["checkout.session"][session_id]["payment_intent"]]
+    page = client.get(response["Location"]).content.decode()
+    assert "An item in your basket sold out while you were paying" in page
