@@ -30,7 +30,8 @@ def main() -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
     env = django_env(args.products)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-    run([PYTHON, "manage.py", "seed_demo"], env, capture_output=True)
+    # The bench runs production settings on a throw-away database: the demo seed is intended here.
+    run([PYTHON, "manage.py", "seed_demo", "--allow-production"], env, capture_output=True)
     code = (
         "import django; django.setup();"
         "from marketplace.oscar_apps.catalogue.generator import catalogue_generate;"

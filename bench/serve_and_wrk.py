@@ -15,7 +15,9 @@ req/s, p50 and p99 latency and each page's ratio to the ceiling of the same run.
 Modes: `cached` = as deployed (anonymous pages from the Redis page cache, wrk
 sends no cookies); `render` = STOREFRONT_PAGE_CACHE off, every request renders
 the page (menus and filter choices still come from Redis), as for a visitor
-with a basket or a signed-in buyer.
+with a basket; `signed-in` = as deployed, wrk sends the session cookie of the
+demo customer, signed in with 3 products and a gift basket in the cart (never
+page-cached: the layout shows the cart and the account menu).
 Raw wrk output goes to /tmp/fk_bench/results/<timestamp>/.
 """
 
@@ -32,13 +34,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import PYTHON, ROOT, django_env, run  # noqa: E402
 
-TARGETS = {"catalogue": 0.10, "category": 0.10, "product": 0.15, "composer": 0.05}
+TARGETS = {
+    "cached": {"catalogue": 0.10, "category": 0.10, "product": 0.15, "composer": 0.05},
+    "signed-in": {"catalogue": 0.04, "category": 0.04, "product": 0.06, "composer": 0.04},
+}
 
 
-def get(url: str, timeout: float = 30) -> tuple[int, int, float]:
+def get(url: str, timeout: float = 30, cookie: str = "") -> tuple[int, int, float]:
     start = time.perf_counter()
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, len(response.read()), time.perf_counter() - start
     except urllib.error.HTTPError as error:
         return error.code, 0, time.perf_counter() - start
@@ -81,10 +87,10 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def bench_mode(*, mode: str, args, pages: dict, out: Path) -> list[dict]:
+def bench_mode(*, mode: str, args, pages: dict, out: Path, cookie: str = "") -> list[dict]:
     port = args.port
     base = f"http://127.0.0.1:{port}"
-    env = django_env(args.products, STOREFRONT_PAGE_CACHE=mode == "cached")
+    env = django_env(args.products, STOREFRONT_PAGE_CACHE=mode != "render")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "marketplace.wsgi:application", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--no-control-socket",
@@ -94,7 +100,7 @@ def bench_mode(*, mode: str, args, pages: dict, out: Path) -> list[dict]:
     try:
         wait_until_up(base)
         for name, path in pages.items():
-            statuses = {get(base + path)[0] for _ in range(20)}
+            statuses = {get(base + path, cookie=cookie if name != "ceiling" else "")[0] for _ in range(20)}
             if statuses != {200}:
                 raise SystemExit(f"{name} {path}: HTTP {statuses} (see {out})")
         rows = []
@@ -102,6 +108,8 @@ def bench_mode(*, mode: str, args, pages: dict, out: Path) -> list[dict]:
             for name, path in pages.items():
                 command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}",
                            "--timeout", "30s", "--latency", base + path]
+                if cookie and name != "ceiling":
+                    command[1:1] = ["-H", f"Cookie: {cookie}"]
                 print(f"  [{mode} run {run_no}] {' '.join(command)}", flush=True)
                 result = subprocess.run(command, capture_output=True, text=True, check=True).stdout
                 (out / f"{mode}-run{run_no}-{name}.txt").write_text(result)
@@ -122,10 +130,32 @@ def print_table(rows: list[dict]) -> None:
         print("|---|---:|---:|---:|---:|---:|---:|---|")
         for r in subset:
             ratio = r["rps"] / ceiling
-            target = TARGETS.get(r["page"])
+            target = TARGETS.get(mode, {}).get(r["page"])
             verdict = "" if target is None else f">= {target} " + ("ok" if ratio >= target else "MISSED")
             print(f"| {r['page']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio:.3f} "
                   f"| {verdict} | {r['bad']} | {r['errors']} |")
+
+
+def print_summary(rows: list[dict]) -> None:
+    """One table: each page's req/s, ratio to its run's ceiling, and p99, per mode (first run)."""
+    modes = [m for m in ("cached", "render", "signed-in") if any(r["mode"] == m for r in rows)]
+    first = {m: [r for r in rows if r["mode"] == m and r["run"] == 1] for m in modes}
+    ceilings = {m: next(r["rps"] for r in first[m] if r["page"] == "ceiling") for m in modes}
+    print("\n### summary (run 1): req/s — ratio to the ceiling of the same server — p99 ms\n")
+    print("| page | " + " | ".join(modes) + " |")
+    print("|---|" + "---:|" * len(modes))
+    for page in [r["page"] for r in first[modes[0]]]:
+        cells = []
+        for m in modes:
+            r = next((x for x in first[m] if x["page"] == page), None)
+            if r is None:
+                cells.append("–")
+                continue
+            target = TARGETS.get(m, {}).get(page)
+            ratio = r["rps"] / ceilings[m]
+            mark = "" if target is None else (" ✓" if ratio >= target else f" (target {target})")
+            cells.append(f"{r['rps']:.1f} — {ratio:.3f}{mark} — {r['p99']:.0f}")
+        print(f"| {page} | " + " | ".join(cells) + " |")
 
 
 def main() -> None:
@@ -136,7 +166,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--modes", nargs="+", default=["cached", "render"], choices=["cached", "render"])
+    parser.add_argument("--modes", nargs="+", default=["cached", "render", "signed-in"],
+                        choices=["cached", "render", "signed-in"])
     parser.add_argument("--pages", nargs="*", help="only these pages (the ceiling is always included)")
     args = parser.parse_args()
 
@@ -155,11 +186,19 @@ def main() -> None:
         pages.pop("search")  # not one of the issue's pages; `--pages search` measures it
     print(f"N={args.products}, gunicorn --workers 2 on :{args.port}, results in {out}")
     print("pages: " + ", ".join(f"{k}={v}" for k, v in pages.items()), flush=True)
+    cookie = ""
+    if "signed-in" in args.modes:
+        cookie = json.loads(
+            subprocess.run([PYTHON, str(ROOT / "bench/_pages.py"), "--signed-in-cookie"], cwd=ROOT, env=env,
+                           check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        )
     rows = []
     for mode in args.modes:
-        rows += bench_mode(mode=mode, args=args, pages=pages, out=out)
+        rows += bench_mode(mode=mode, args=args, pages=pages, out=out,
+                           cookie=cookie if mode == "signed-in" else "")
     (out / "results.json").write_text(json.dumps(rows, indent=1))
     print_table(rows)
+    print_summary(rows)
     print("\nShared, noisy 2-vCPU machine: wrk, gunicorn, PostgreSQL and Redis share the cores "
           "with other work; compare ratios from the same run.")
 

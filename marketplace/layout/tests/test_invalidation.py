@@ -87,3 +87,27 @@ def test_signed_in_buyer_sees_a_price_change_in_the_cart_and_catalogue_on_the_ne
 
     assert "125,00" in client.get("/da/basket/").content.decode()
     assert "125,00" in client.get(record.product.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_cached_product_cards_show_a_new_price_and_carry_each_buyers_own_csrf_token(client, buyer):
+    import re
+
+    from django.test import Client
+
+    record = StockRecord.objects.get(product__upc="HF-VIN-01")
+    url = record.product.categories.first().get_absolute_url()
+    assert record.product.title in client.get(url).content.decode()  # cards and grid now cached
+
+    record.price = Decimal("200.00")  # 250,00 kr. incl. VAT
+    record.save()
+    html = client.get(url).content.decode()
+    assert "250,00" in html
+
+    other = Client()
+    other.force_login(User.objects.get(email="admin@faelleskurv.example"))
+    other_html = other.get(url).content.decode()
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    other_tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', other_html))
+    assert tokens and other_tokens and not tokens & other_tokens
+    assert "__storefront_csrf_token__" not in html + other_html

@@ -172,3 +172,12 @@ class PageCacheMixin:
         if self.page_cacheable:
             ctx["csrf_token"] = CSRF_PLACEHOLDER
         return ctx
+
+
+def fragment_get(key: str) -> tuple[str, str | None]:
+    """A rendered template fragment stored under the current storefront version (or None)."""
+    return _get_current(f"storefront:fragment:{get_language()}:{key}")
+
+
+def fragment_set(key: str, version: str, html: str) -> None:
+    _set_current(f"storefront:fragment:{get_language()}:{key}", version, html)

@@ -46,3 +46,65 @@ def storefront_category_menu() -> list:
     from marketplace.oscar_apps.catalogue.selectors import category_choices_for_menu
 
     return [choice for choice in category_choices_for_menu() if choice.depth == 1]
+
+
+class StorefrontFragmentNode(template.Node):
+    def __init__(self, name: str, parts: list, nodelist):
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context) -> str:
+        from marketplace.oscar_apps.catalogue import storefront_cache
+
+        if storefront_cache.cache_seconds() <= 0:
+            return self.nodelist.render(context)
+        import hashlib
+
+        parts = ":".join(str(part.resolve(context)) for part in self.parts)
+        key = f"{self.name}:{hashlib.sha1(parts.encode()).hexdigest()[:20]}"
+        token = str(context.get("csrf_token", ""))
+        version, html = storefront_cache.fragment_get(key)
+        if html is None:
+            with context.push(csrf_token=storefront_cache.CSRF_PLACEHOLDER):
+                html = self.nodelist.render(context)
+            storefront_cache.fragment_set(key, version, html)
+        return html.replace(storefront_cache.CSRF_PLACEHOLDER, token)
+
+
+@register.tag
+def storefront_fragment(parser, token):
+    """Cache the enclosed HTML under the storefront version (bumped by catalogue changes).
+
+        {% storefront_fragment "product-card" product.pk %}...{% endstorefront_fragment %}
+
+    The key is the name, the current language and the given values; the enclosed
+    HTML must depend on nothing else (no user, no messages). A `{% csrf_token %}`
+    inside is stored as a placeholder and filled with the visitor's own token.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("storefront_fragment needs a name")
+    name = bits[1].strip("\"'")
+    parts = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endstorefront_fragment",))
+    parser.delete_first_token()
+    return StorefrontFragmentNode(name, parts, nodelist)
+
+
+@register.filter
+def storefront_pks(objects) -> str:
+    """"1,5,9": the primary keys of a page of objects, for a fragment key."""
+    return ",".join(str(obj.pk) for obj in objects)
+
+
+@register.simple_tag(takes_context=True)
+def basket_fingerprint(context, basket) -> str:
+    """What a basket's mini view shows, as a short digest: lines, quantities, current prices."""
+    import hashlib
+
+    if basket is None or not basket.id:
+        return "empty"
+    parts = [
+        f"{line.pk}:{line.quantity}:{line.unit_price_incl_tax}:{line.stockrecord_id}"
+        for line in basket.all_lines()
+    ]
+    return f"{basket.id}-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
