@@ -15,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
@@ -260,7 +261,8 @@ def _approval_request_send(*, bulk_order: BulkOrder, base_url: str) -> None:
         "procurement:order-detail", kwargs={"slug": bulk_order.organisation.slug, "pk": bulk_order.pk}
     )
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Order awaiting your approval: %(total)s kr.") % {"total": bulk_order.total_incl_tax}
+        total = number_format(bulk_order.total_incl_tax, decimal_pos=2, use_l10n=True, force_grouping=True)
+        subject = _("Order awaiting your approval: %(total)s kr.") % {"total": total}
         body = render_to_string(
             "procurement/emails/approval_request.txt", {"bulk_order": bulk_order, "link": link}
         )

@@ -2,6 +2,7 @@
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -33,8 +34,14 @@ def _errors(exc) -> list[str]:
 
 
 
-@login_required
 def home(request):
+    """Members see their organisations; anyone else sees what the service is and how to join."""
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "procurement/info.html",
+            {"tiers": selectors.volume_tiers(), "seller": settings.MARKETPLACE_SELLER},
+        )
     organisations = list(selectors.organisations_for_user(user=request.user))
     if len(organisations) == 1 and not request.user.is_staff:
         return redirect("procurement:organisation", slug=organisations[0].slug)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from marketplace.demo import DEMO_PASSWORD
 from procurement.models import BulkOrder, Invoice
@@ -91,3 +92,39 @@ def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_do
     assert download_info.value.suggested_filename == f"faktura-{invoice.number}.xml"
     assert ubl_checker.xsd_errors(xml.read_bytes()) == []
     assert ubl_checker.rule_failures(xml.read_bytes(), tmp_path)["fatal"] == [], ubl_checker.source
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_visitor_reads_the_municipal_info_page_on_desktop_and_phone(page, live_server, demo_data):
+    for width, name in ((1280, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/da/kommune/")
+        expect(page.get_by_test_id("kommune-info")).to_contain_text("Sådan får I adgang")
+        page.screenshot(path=str(ARTIFACTS / f"procurement-info-{name}.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_buyer_sees_the_error_summary_first_and_filters_to_the_rows_with_errors(
+    page, live_server, municipality, tmp_path
+):
+    m = municipality
+    rows = ["Navn;Adresse;Postnr.;By"] + [f"Medarbejder {i};Rådhusgade {i};8000;Aarhus C" for i in range(520)]
+    rows[300] = "Medarbejder fejl;Rådhusgade 300;80;Aarhus C"
+    path = tmp_path / "modtagere.csv"
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    _login(page, live_server.url, m.buyer.email, f"/da/kommune/{m.organisation.slug}/bestil/")
+
+    page.set_input_files("#id_recipients_file", str(path))
+    page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=14)).isoformat())
+    page.click("#read-recipients")
+
+    summary = page.get_by_test_id("recipient-errors")
+    expect(summary).to_contain_text("Række 301: Postnummeret skal have 4 cifre.")
+    assert summary.bounding_box()["y"] < 900  # at the top, not under a 500-row table
+    page.screenshot(path=str(ARTIFACTS / "procurement-recipient-errors.png"))
+    page.click("#show-only-errors")
+    expect(page.locator("tr.row-ok").first).to_be_hidden()
+    expect(page.locator("tr.row-error")).to_have_count(1)
+    page.screenshot(path=str(ARTIFACTS / "procurement-recipient-errors-only.png"), full_page=True)

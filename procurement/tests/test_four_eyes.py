@@ -93,3 +93,27 @@ def test_an_approver_cannot_withdraw_someone_elses_order(municipality, django_ca
 
     with pytest.raises(services.ProcurementError):
         services.bulk_order_withdraw(bulk_order=order, user=m.approver)
+
+
+def test_the_approval_request_subject_shows_the_amount_in_danish_format(
+    municipality, django_capture_on_commit_callbacks
+):
+    m = municipality
+    mail.outbox.clear()
+
+    order = _above_limit(m, user=m.buyer, capture=django_capture_on_commit_callbacks)
+
+    request = next(message for message in mail.outbox if m.approver.email in message.to)
+    whole, cents = f"{order.total_incl_tax:.2f}".split(".")
+    danish = f"{int(whole):,}".replace(",", ".") + "," + cents
+    assert request.subject == f"Ordre afventer din godkendelse: {danish} kr."
+    assert f"{danish} kr. inkl. moms" in request.body
+
+
+def test_anonymous_visitors_see_what_the_service_is_and_how_to_get_access(client):
+    response = client.get("/da/kommune/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="kommune-info"' in page
+    assert "Sådan får I adgang" in page and "CVR" in page
