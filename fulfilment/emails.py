@@ -20,6 +20,14 @@ CommunicationEvent = get_model("order", "CommunicationEvent")
 PICK_LISTS_EVENT = "FULFILMENT_PICK_LISTS"
 
 
+def _site_url() -> str:
+    """Scheme and host for links in e-mails (the Site's domain)."""
+    from django.contrib.sites.models import Site
+
+    scheme = "https" if getattr(settings, "SESSION_COOKIE_SECURE", False) else "http"
+    return f"{scheme}://{Site.objects.get_current().domain}"
+
+
 def order_pick_lists_send(*, order_id: int) -> int:
     """Send each vendor its pick list (with a CSV) and the hub the assembly plan; once per order.
 
@@ -73,7 +81,7 @@ def order_pick_lists_send(*, order_id: int) -> int:
             hub = selectors.hub_profile()
             if hub is not None and hub.contact_email:
                 plan = selectors.order_assembly_plan(order=order, baskets=baskets)
-                context = {"plan": plan, "order": order, "hub": hub}
+                context = {"plan": plan, "order": order, "hub": hub, "site_url": _site_url()}
                 message = EmailMultiAlternatives(
                     subject=render_to_string("fulfilment/email/assembly_plan_subject.txt", context).strip(),
                     body=render_to_string("fulfilment/email/assembly_plan_body.txt", context),

@@ -7,7 +7,7 @@ from marketplace.csv_export import csv_bytes
 
 from .models import Membership, OrganisationLocation, postcode_validator
 from .recipients import RecipientFileError, recipients_error_report, recipients_parse
-from .selectors import designs_for_user, earliest_delivery_date
+from .selectors import bulk_order_with_po_number, designs_for_user, earliest_delivery_date
 
 
 class OrderStartForm(forms.Form):
@@ -126,9 +126,30 @@ class OrderConfirmForm(forms.Form):
         validators=[validate_single_line],
     )
 
+    confirm_duplicate_po = forms.BooleanField(
+        label=_("Yes, use this purchase-order number again"), required=False, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisation = organisation
         self.fields["location"].queryset = OrganisationLocation.objects.filter(organisation=organisation)
+
+    def clean(self):
+        data = super().clean()
+        po_number = data.get("po_number")
+        earlier = po_number and bulk_order_with_po_number(organisation=self.organisation, po_number=po_number)
+        if earlier and not data.get("confirm_duplicate_po"):
+            self.fields["confirm_duplicate_po"].widget = forms.CheckboxInput()
+            self.add_error(
+                "po_number",
+                _(
+                    "Purchase-order number %(po)s is already on order %(pk)s of %(date)s. Check it, or tick "
+                    "the box below to use it again."
+                )
+                % {"po": po_number, "pk": earlier.pk, "date": earlier.created_at.strftime("%d.%m.%Y")},
+            )
+        return data
 
 
 class RejectForm(forms.Form):

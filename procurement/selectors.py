@@ -105,6 +105,16 @@ def volume_tiers():
     return list(VolumePriceTier.objects.order_by("min_quantity"))
 
 
+def bulk_order_with_po_number(*, organisation: Organisation, po_number: str) -> BulkOrder | None:
+    """An earlier live order of the organisation with this purchase-order number (case and spaces ignored)."""
+    return (
+        BulkOrder.objects.filter(organisation=organisation, po_number__iexact=po_number.strip())
+        .exclude(status__in=[BulkOrder.Status.CANCELLED, BulkOrder.Status.REJECTED])
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def bulk_order_other_approver_exists(*, bulk_order: BulkOrder) -> bool:
     """Four eyes: is there an active approver besides the person who placed the order?"""
     return (

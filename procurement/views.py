@@ -149,7 +149,7 @@ def order_quote(request, slug):
                 user=request.user,
                 draft=draft,
                 base_url=request.build_absolute_uri("/"),
-                **form.cleaned_data,
+                **{k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate_po"},
             )
         except services.ProcurementError as exc:
             errors = _errors(exc)

@@ -151,3 +151,23 @@ def test_impact_report_csv_neutralises_a_vendor_name_that_looks_like_a_formula(c
 
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
+
+
+def test_the_hubs_assembly_plan_for_a_bulk_order_points_plainly_to_the_delivery_list(client, placed):
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+    from django.urls import reverse
+
+    hub = get_user_model().objects.get(email="verdensbutikken@faelleskurv.example")
+    client.force_login(hub)
+    manifest = reverse("procurement:order-manifest", args=[placed.organisation.slug, placed.pk])
+
+    page = client.get(reverse("fulfilment:assembly-plan", args=[placed.order.number])).content.decode()
+
+    assert "Mængdeordre fra Eksempel Kommune: 4 modtagere, hver med sin egen adresse." in page
+    assert f'href="{manifest}"' in page
+    plan_mail = next(m for m in mail.outbox if m.to == [hub.email] and "Leveringsliste" in m.body)
+    link_line = next(line for line in plan_mail.body.splitlines() if line.startswith("Leveringsliste: "))
+    assert link_line.startswith("Leveringsliste: http") and link_line.endswith(manifest)
+    assert "4 modtagere, hver med sin egen adresse" in plan_mail.body
+    assert client.get(manifest).status_code == 200

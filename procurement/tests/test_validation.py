@@ -178,3 +178,60 @@ def test_missing_person_reference_is_refused_and_nothing_saved(client, municipal
     assert response.status_code == 200
     assert "Angiv personreferencen: fakturaen kan ikke sendes uden." in response.content.decode()
     assert not BulkOrder.objects.exists()
+
+
+def test_a_purchase_order_number_used_before_is_warned_about_and_needs_a_tick(client, municipality):
+    from procurement import services
+
+    m = municipality
+    services.bulk_order_create(
+        organisation=m.organisation,
+        user=m.buyer,
+        draft=draft_for(design=m.design, count=2),
+        location=m.location,
+        po_number="PO-77",
+        person_reference="ANJE",
+    )
+    client.force_login(m.buyer)
+    session = client.session
+    session[DRAFT_KEY.format(m.organisation.pk)] = draft_for(design=m.design, count=3).as_session()
+    session.save()
+    url = f"/da/kommune/{m.organisation.slug}/bestil/tilbud/"
+
+    warned = client.post(url, {"location": m.location.pk, "po_number": "po-77 ", "person_reference": "ANJE"})
+
+    page = warned.content.decode()
+    assert "Ordrenummer po-77 står allerede på ordre" in page
+    assert 'type="checkbox" name="confirm_duplicate_po"' in page
+    assert BulkOrder.objects.count() == 1
+
+    confirmed = client.post(
+        url,
+        {
+            "location": m.location.pk,
+            "po_number": "po-77",
+            "person_reference": "ANJE",
+            "confirm_duplicate_po": "on",
+        },
+    )
+
+    assert confirmed.status_code == 302 and BulkOrder.objects.count() == 2
+
+
+def test_an_empty_person_reference_is_marked_required_and_highlighted(client, municipality):
+    m = municipality
+    client.force_login(m.buyer)
+    session = client.session
+    session[DRAFT_KEY.format(m.organisation.pk)] = draft_for(design=m.design, count=2).as_session()
+    session.save()
+    url = f"/da/kommune/{m.organisation.slug}/bestil/tilbud/"
+
+    first = client.get(url).content.decode()
+    response = client.post(url, {"location": m.location.pk, "po_number": "PO-1", "person_reference": ""})
+
+    assert (
+        'name="person_reference"' in first and "required" in first.split('name="person_reference"')[1][:200]
+    )
+    field = response.content.decode().split('name="person_reference"')
+    assert "is-invalid" in field[0][-200:] + field[1][:200]
+    assert 'aria-invalid="true"' in field[0][-200:] + field[1][:200]
