@@ -32,6 +32,9 @@ from oscar.apps.partner.strategy import PurchaseInfo
 from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
+from marketplace.layout.middleware import basket_lines_prefetch
+from marketplace.layout.offers import offers_exist
+
 from .gateway import from_ore, idempotency_key, stripe_api, to_ore
 from .models import CheckoutPayment, StripeEvent
 
@@ -538,7 +541,9 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> Order:
     priced = payment.priced_basket or {}
     strategy = Selector().strategy(request=request, user=user)
     basket.strategy = FrozenPrices(strategy=strategy, lines=priced.get("lines", {})) if priced else strategy
-    Applicator().apply(basket, user, request)
+    basket_lines_prefetch(basket)  # the order lines read each line's product class and partner
+    if offers_exist():
+        Applicator().apply(basket, user, request)
     shipping_address = ShippingAddress(**payment.shipping_address) if payment.shipping_address else None
     methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=shipping_address,
                                                 request=request)

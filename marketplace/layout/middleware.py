@@ -23,7 +23,7 @@ def basket_lines_prefetch(basket) -> None:
         basket.lines.select_related(
             "product__product_class",
             "product__parent__product_class",
-            "stockrecord",
+            "stockrecord__partner",
         )
         .prefetch_related(
             Prefetch("attributes", queryset=LineAttribute.objects.select_related("option")),
