@@ -179,6 +179,8 @@ def product_problem(*, product, stockrecord) -> str | None:
     profile = getattr(stockrecord.partner, "vendor_profile", None)
     if profile is None or profile.status != VendorProfile.Status.APPROVED:
         return _("%(product)s is sold by an enterprise that is not approved.") % {"product": title}
+    if stockrecord.offer_status != StockRecord.OfferStatus.APPROVED:
+        return _("%(product)s is not for sale.") % {"product": title}
     return None
 
 
@@ -323,7 +325,10 @@ def composer_products(
         .filter(is_public=True)
         .exclude(structure=Product.PARENT)
         .exclude(pk__in=packaging_ids)
-        .filter(stockrecords__partner__vendor_profile__status=VendorProfile.Status.APPROVED)
+        .filter(
+            stockrecords__partner__vendor_profile__status=VendorProfile.Status.APPROVED,
+            stockrecords__offer_status=StockRecord.OfferStatus.APPROVED,
+        )
     )
     if category is not None:
         categories = Category.get_tree(category)

@@ -229,8 +229,9 @@ def design_add_item(*, design: BasketDesign, product_id: int, quantity: int = 1)
     product = product_offer_queryset().filter(pk=product_id).first()
     if product is None:
         raise GiftBasketError(_("That product does not exist."))
-    stockrecords = list(product.stockrecords.all())
-    problem = product_problem(product=product, stockrecord=stockrecords[0] if stockrecords else None)
+    # The offer the buyer would get by default (the strategy's choice, not table order).
+    stockrecord = default_strategy().fetch_for_product(product).stockrecord
+    problem = product_problem(product=product, stockrecord=stockrecord)
     if problem:
         raise GiftBasketError(problem)
     if design.basket_type_id and product.pk == design.basket_type.packaging_product_id:

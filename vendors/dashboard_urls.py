@@ -14,4 +14,9 @@ urlpatterns = [
     path("import/", views.ProductImportUploadView.as_view(), name="import-upload"),
     path("import/template/", views.ProductImportTemplateView.as_view(), name="import-template"),
     path("import/<int:pk>/", views.ProductImportPreviewView.as_view(), name="import-preview"),
+    path("offers/", views.OfferListView.as_view(), name="offer-list"),
+    path("offers/new/", views.OfferProductSearchView.as_view(), name="offer-product-search"),
+    path("offers/new/<int:product_pk>/", views.OfferCreateView.as_view(), name="offer-create"),
+    path("offers/pending/", views.OfferApprovalListView.as_view(), name="offer-approval-list"),
+    path("offers/<int:pk>/decision/", views.OfferDecisionView.as_view(), name="offer-decision"),
 ]

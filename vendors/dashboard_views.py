@@ -10,7 +10,7 @@ from django.views.generic import FormView, ListView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
 from vendors import selectors, services
-from vendors.forms import ProductImportForm, ReasonForm, VendorProfileForm, VendorStaffForm
+from vendors.forms import OfferForm, ProductImportForm, ReasonForm, VendorProfileForm, VendorStaffForm
 from vendors.models import ProductImport, VendorProfile
 from vendors.permissions import StaffRequiredMixin, VendorRequiredMixin
 
@@ -103,6 +103,43 @@ class ProductApproveView(StaffRequiredMixin, View):
         services.product_approve(product=product)
         messages.success(request, _("“%(title)s” is now visible in the shop.") % {"title": product.title})
         return redirect("vendor_dashboard:product-approval-list")
+
+
+class OfferApprovalListView(StaffRequiredMixin, ListView):
+    """Vendors' offers of products already in the shop, waiting for staff."""
+
+    template_name = "vendors/dashboard/offer_approval_list.html"
+    context_object_name = "offers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.offers_awaiting_approval()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reason_form=ReasonForm(), **kwargs)
+
+
+class OfferDecisionView(StaffRequiredMixin, View):
+    """POST only: approve or reject (with a reason) a pending offer."""
+
+    def post(self, request, pk):
+        record = get_object_or_404(selectors.offers_awaiting_approval(), pk=pk)
+        try:
+            if request.POST.get("action") == "approve":
+                services.offer_approve(stockrecord=record)
+                messages.success(
+                    request,
+                    _("%(vendor)s’s offer of “%(title)s” is now for sale.")
+                    % {"vendor": record.partner.name, "title": record.product.get_title()},
+                )
+            elif request.POST.get("action") == "reject":
+                services.offer_reject(stockrecord=record, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The offer was rejected."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except services.OfferError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("vendor_dashboard:offer-approval-list")
 
 
 # --- Vendor ---------------------------------------------------------------------
@@ -211,3 +248,66 @@ class ProductImportTemplateView(VendorRequiredMixin, View):
         )
         response["Content-Disposition"] = 'attachment; filename="produkter-skabelon.csv"'
         return response
+
+
+class OfferListView(VendorRequiredMixin, ListView):
+    """The vendor's own offers (one per product it sells) with their approval state."""
+
+    template_name = "vendors/dashboard/offer_list.html"
+    context_object_name = "offers"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.offer_list_for_vendor(vendor=self.vendor)
+
+
+class OfferProductSearchView(VendorRequiredMixin, ListView):
+    """"We make this too": find a product in the shop that the vendor does not offer yet."""
+
+    template_name = "vendors/dashboard/offer_product_search.html"
+    context_object_name = "products"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.products_vendor_can_offer(vendor=self.vendor, query=self.request.GET.get("q", ""))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.request.GET.get("q", ""), **kwargs)
+
+
+class OfferCreateView(VendorRequiredMixin, FormView):
+    template_name = "vendors/dashboard/offer_form.html"
+    form_class = OfferForm
+
+    def get_product(self):
+        product = (
+            selectors.products_vendor_can_offer(vendor=self.vendor).filter(pk=self.kwargs["product_pk"]).first()
+        )
+        if product is None:
+            raise Http404
+        return product
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            product=self.get_product(), approval_required=selectors.approval_required(), **kwargs
+        )
+
+    def form_valid(self, form):
+        product = self.get_product()
+        try:
+            record = services.offer_create(vendor=self.vendor, product=product, **form.cleaned_data)
+        except services.OfferError as error:
+            field = {"sku": "partner_sku", "price": "price_excl_tax", "stock": "num_in_stock"}.get(error.code)
+            form.add_error(field, error)
+            return self.form_invalid(form)
+        if record.offer_status == record.OfferStatus.PENDING:
+            messages.success(
+                self.request,
+                _("Your offer of “%(title)s” is saved and waits for approval by the marketplace.")
+                % {"title": product.get_title()},
+            )
+        else:
+            messages.success(
+                self.request, _("Your offer of “%(title)s” is for sale.") % {"title": product.get_title()}
+            )
+        return redirect("vendor_dashboard:offer-list")

@@ -1,5 +1,7 @@
 """Forms for the application page, the vendor's profile, staff decisions and imports."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -125,3 +127,27 @@ class ProductImportForm(forms.Form):
         label=_("Product file (.csv or .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+
+class DanishDecimalField(forms.DecimalField):
+    """A price typed the Danish way ("1.234,50" or "36,00") or with a decimal point ("36.00")."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace(" ", "").replace("\u00a0", "")
+            if "," in text:
+                text = text.replace(".", "").replace(",", ".")
+            value = text
+        return super().to_python(value)
+
+
+class OfferForm(forms.Form):
+    """A vendor's own SKU, price and stock for a product already in the shop."""
+
+    partner_sku = forms.CharField(label=_("Your SKU (item number)"), max_length=128)
+    price_excl_tax = DanishDecimalField(
+        label=_("Price excl. VAT (DKK)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
+        max_value=Decimal("999999.99"),
+        help_text=_("Buyers pay this plus 25 % VAT: 80,00 here is 100,00 in the shop."),
+    )
+    num_in_stock = forms.IntegerField(label=_("Units in stock"), min_value=0, max_value=1_000_000)

@@ -90,7 +90,10 @@ def product_queryset_for_storefront(queryset: QuerySet | None = None) -> QuerySe
     """
     if queryset is None:
         queryset = Product.objects.browsable()
-    approved = StockRecord.objects.filter(partner__vendor_profile__status=VendorProfile.Status.APPROVED)
+    approved = StockRecord.objects.filter(
+        partner__vendor_profile__status=VendorProfile.Status.APPROVED,
+        offer_status=StockRecord.OfferStatus.APPROVED,
+    )
     return queryset.filter(is_public=True).filter(
         Exists(approved.filter(product=OuterRef("pk")))
         | Exists(approved.filter(product__parent=OuterRef("pk")))
@@ -106,7 +109,12 @@ def vendor_products_for_storefront(*, vendor: VendorProfile) -> QuerySet:
         .select_related("product_class")
         .prefetch_related(
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
-            Prefetch("stockrecords", queryset=StockRecord.objects.filter(partner=vendor.partner_id)),
+            Prefetch(
+                "stockrecords",
+                queryset=StockRecord.objects.filter(
+                    partner=vendor.partner_id, offer_status=StockRecord.OfferStatus.APPROVED
+                ).select_related("partner__vendor_profile"),
+            ),
         )
         .order_by("title")
     )
@@ -132,6 +140,50 @@ def products_awaiting_approval() -> QuerySet:
         .prefetch_related(Prefetch("stockrecords", queryset=StockRecord.objects.select_related("partner")))
         .order_by("date_created")
     )
+
+
+def offers_awaiting_approval() -> QuerySet:
+    """Vendors' offers of products already in the shop, waiting for staff (oldest first)."""
+    return (
+        StockRecord.objects.filter(offer_status=StockRecord.OfferStatus.PENDING)
+        .select_related("product", "partner__vendor_profile")
+        .order_by("date_created", "pk")
+    )
+
+
+def offer_list_for_vendor(*, vendor: VendorProfile) -> QuerySet:
+    """A vendor's own offers (stock records), never another vendor's on the same product."""
+    return (
+        StockRecord.objects.filter(partner=vendor.partner_id)
+        .select_related("product")
+        .annotate(
+            other_offer_count=Count(
+                "product__stockrecords",
+                filter=~Q(product__stockrecords__partner=vendor.partner_id),
+                distinct=True,
+            )
+        )
+        .order_by("product__title", "pk")
+    )
+
+
+def offer_get_for_vendor(*, vendor: VendorProfile, pk: int):
+    return StockRecord.objects.filter(partner=vendor.partner_id, pk=pk).select_related("product").first()
+
+
+def products_vendor_can_offer(*, vendor: VendorProfile, query: str = "") -> QuerySet:
+    """Products in the shop that this vendor does not offer yet ("we make this too")."""
+    own = StockRecord.objects.filter(partner=vendor.partner_id, product=OuterRef("pk"))
+    products = Product.objects.filter(structure__in=[Product.STANDALONE, Product.CHILD])
+    queryset = (
+        product_queryset_for_storefront(queryset=products)
+        .exclude(Exists(own))
+        .annotate(offer_count=Count("stockrecords", distinct=True))
+        .order_by("title", "pk")
+    )
+    if query.strip():
+        queryset = queryset.filter(title__icontains=query.strip())
+    return queryset
 
 
 def product_import_get_for_vendor(*, vendor: VendorProfile, pk: int) -> ProductImport | None:

@@ -220,6 +220,83 @@ def product_approve(*, product) -> None:
     Product.objects.filter(pk=product.pk, is_public=False).update(is_public=True)
 
 
+# --- Offers of products already in the shop ("we make this too") ----------------
+
+
+class OfferError(ValidationError):
+    """An offer that cannot be made or changed as asked; the message says why."""
+
+
+def _offer_price(price) -> Decimal:
+    if price is None or not Decimal(price).is_finite() or Decimal(price) <= 0:
+        raise OfferError(_("The price must be greater than 0."), code="price")
+    if Decimal(price) >= Decimal("1000000"):
+        raise OfferError(_("The price must be less than 1,000,000 kr."), code="price")
+    return Decimal(price).quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def offer_create(*, vendor: VendorProfile, product, partner_sku: str, price_excl_tax: Decimal,
+                 num_in_stock: int) -> "StockRecord":
+    """The vendor offers a product that is already in the shop, with its own SKU, price and stock.
+
+    The offer waits for staff approval when VENDOR_PRODUCT_APPROVAL_REQUIRED is
+    on, like a new product; until then buyers neither see nor buy it.
+    """
+    from vendors.selectors import product_queryset_for_storefront
+
+    partner_sku = (partner_sku or "").strip()
+    if not partner_sku:
+        raise OfferError(_("Give your own SKU (item number) for this product."), code="sku")
+    if num_in_stock is None or num_in_stock < 0:
+        raise OfferError(_("Stock must be 0 or more."), code="stock")
+    price = _offer_price(price_excl_tax)
+    if not product_queryset_for_storefront().filter(pk=product.pk).exists():
+        raise OfferError(_("Only products that are for sale in the shop can be offered."), code="product")
+    Partner.objects.select_for_update().filter(pk=vendor.partner_id).first()
+    if StockRecord.objects.filter(partner=vendor.partner_id, product=product).exists():
+        raise OfferError(_("You already offer this product."), code="duplicate")
+    if StockRecord.objects.filter(partner=vendor.partner_id, partner_sku=partner_sku).exists():
+        raise OfferError(_("You already use the SKU “%(sku)s” for another product.") % {"sku": partner_sku},
+                         code="sku")
+    return StockRecord.objects.create(
+        partner=vendor.partner,
+        product=product,
+        partner_sku=partner_sku,
+        price=price,
+        price_currency="DKK",
+        num_in_stock=num_in_stock,
+        offer_status=(
+            StockRecord.OfferStatus.PENDING if approval_required() else StockRecord.OfferStatus.APPROVED
+        ),
+    )
+
+
+@transaction.atomic
+def offer_approve(*, stockrecord) -> "StockRecord":
+    """Staff let a pending offer be shown and sold. Approving twice changes nothing."""
+    record = StockRecord.objects.select_for_update().get(pk=stockrecord.pk)
+    if record.offer_status != StockRecord.OfferStatus.APPROVED:
+        record.offer_status = StockRecord.OfferStatus.APPROVED
+        record.offer_rejection_reason = ""
+        record.save(update_fields=["offer_status", "offer_rejection_reason", "date_updated"])
+    return record
+
+
+@transaction.atomic
+def offer_reject(*, stockrecord, reason: str) -> "StockRecord":
+    """Staff turn a pending offer down with a reason the vendor sees in its dashboard."""
+    if not (reason or "").strip():
+        raise OfferError(_("Give a reason: the vendor is told why."), code="reason")
+    record = StockRecord.objects.select_for_update().get(pk=stockrecord.pk)
+    if record.offer_status == StockRecord.OfferStatus.APPROVED:
+        raise OfferError(_("An approved offer cannot be rejected."), code="state")
+    record.offer_status = StockRecord.OfferStatus.REJECTED
+    record.offer_rejection_reason = reason.strip()
+    record.save(update_fields=["offer_status", "offer_rejection_reason", "date_updated"])
+    return record
+
+
 # --- Bulk import ----------------------------------------------------------------
 
 REQUIRED_COLUMNS = ("sku", "title", "product_class", "category", "stock")

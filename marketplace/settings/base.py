@@ -346,6 +346,8 @@ OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
              "access_fn": nav_staff_access},
             {"label": _("Products awaiting approval"), "url_name": "vendor_dashboard:product-approval-list",
              "access_fn": nav_staff_access},
+            {"label": _("Offers awaiting approval"), "url_name": "vendor_dashboard:offer-approval-list",
+             "access_fn": nav_staff_access},
         ],
     },
     {
@@ -355,6 +357,8 @@ OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
         "children": [
             {"label": _("Profile"), "url_name": "vendor_dashboard:profile", "access_fn": nav_vendor_access},
             {"label": _("Import products"), "url_name": "vendor_dashboard:import-upload",
+             "access_fn": nav_vendor_access},
+            {"label": _("My offers"), "url_name": "vendor_dashboard:offer-list",
              "access_fn": nav_vendor_access},
         ],
     },

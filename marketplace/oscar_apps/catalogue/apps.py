@@ -21,4 +21,12 @@ class CatalogueConfig(apps.CatalogueConfig):
         self.catalogue_view = views.CatalogueView
         self.category_view = views.ProductCategoryView
         self.range_view = get_class("offer.views", "RangeDetailView")
+        self.offer_add_view = views.OfferBasketAddView
         receivers.connect()
+
+    def get_urls(self):
+        from django.urls import path
+
+        urls = super().get_urls()
+        urls.append(path("offer/<int:pk>/add/", self.offer_add_view.as_view(), name="offer-add"))
+        return urls

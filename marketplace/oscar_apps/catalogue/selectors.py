@@ -39,17 +39,22 @@ SORT_ORDERINGS = {
 
 
 def _approved_stockrecords() -> QuerySet:
+    """Offers buyers may see: approved offers of approved vendors."""
     from vendors.models import VendorProfile
 
-    return StockRecord.objects.filter(partner__vendor_profile__status=VendorProfile.Status.APPROVED)
+    return StockRecord.objects.filter(
+        partner__vendor_profile__status=VendorProfile.Status.APPROVED,
+        offer_status=StockRecord.OfferStatus.APPROVED,
+    )
 
 
 def product_queryset_for_listing(*, queryset: QuerySet | None = None) -> QuerySet:
     """Public, canonical products that an approved vendor sells, with all a product card shows.
 
-    Stock records are loaded in primary-key order with their partner and vendor
-    profile, which is the record `UseFirstStockRecord` picks, so the strategy
-    prices every product from the prefetched rows without another query.
+    The product's approved offers are loaded with their partner and vendor
+    profile, so the strategy picks the default offer (`BestOffer`) and the card
+    shows the "from" price and number of enterprises without another query.
+    `first_price` (used to sort by price) is the lowest offer price.
     """
     from vendors.selectors import product_queryset_for_storefront
 
@@ -61,13 +66,18 @@ def product_queryset_for_listing(*, queryset: QuerySet | None = None) -> QuerySe
             has_product_class_options=Exists(Option.objects.filter(productclass=OuterRef("product_class"))),
             has_product_options=Exists(Option.objects.filter(product=OuterRef("pk"))),
             first_price=Subquery(
-                StockRecord.objects.filter(product=OuterRef("pk")).order_by("pk").values("price")[:1]
+                _approved_stockrecords()
+                .filter(product=OuterRef("pk"))
+                .order_by("price", "pk")
+                .values("price")[:1]
             ),
         )
         .prefetch_related(
             Prefetch(
                 "stockrecords",
-                queryset=StockRecord.objects.select_related("partner__vendor_profile").order_by("pk"),
+                queryset=StockRecord.objects.filter(offer_status=StockRecord.OfferStatus.APPROVED)
+                .select_related("partner__vendor_profile")
+                .order_by("pk"),
             ),
             Prefetch("images", queryset=ProductImage.objects.order_by("display_order", "pk")),
         )
@@ -214,14 +224,40 @@ def category_choices_for_menu() -> list[CategoryChoice]:
     return storefront_cache.cached(name="category-menu", loader=load, per_language=True)
 
 
-def products_attach_purchase_info(*, products, strategy) -> None:
-    """Price each product once with the request's strategy, and note its vendor.
+@dataclass(frozen=True)
+class ProductOffer:
+    """One vendor's offer of a product as the product page lists it."""
 
-    Templates then read `product.purchase_info` and `product.vendor` instead of
-    asking the strategy again per template tag.
+    stockrecord: object
+    vendor: object
+    purchase_info: object
+    is_default: bool
+
+
+def products_attach_purchase_info(*, products, strategy) -> None:
+    """Price each product once with the request's strategy, and note its vendor and offers.
+
+    Templates then read `product.purchase_info` and `product.vendor` (the
+    default offer), `product.offers` (every sellable offer, best first),
+    `product.offer_count` (enterprises offering it) and `product.from_price`
+    (the lowest price incl. VAT) instead of asking the strategy again per tag.
+    Works from the prefetched stock records: no query per product.
     """
     for product in products:
         product.purchase_info = strategy.fetch_for_product(product)
         record = product.purchase_info.stockrecord
         partner = record.partner if record is not None else None
         product.vendor = getattr(partner, "vendor_profile", None) if partner is not None else None
+        ranked = strategy.offers_ranked(product) if hasattr(strategy, "offers_ranked") else []
+        product.offers = [
+            ProductOffer(
+                stockrecord=offer,
+                vendor=getattr(offer.partner, "vendor_profile", None),
+                purchase_info=strategy.fetch_for_product(product, offer),
+                is_default=record is not None and offer.pk == record.pk,
+            )
+            for offer in ranked
+        ]
+        product.offer_count = len({offer.stockrecord.partner_id for offer in product.offers})
+        prices = [o.purchase_info.price.incl_tax for o in product.offers if o.purchase_info.price.exists]
+        product.from_price = min(prices) if prices else None

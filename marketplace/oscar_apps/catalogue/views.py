@@ -9,8 +9,9 @@ import json
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from oscar.apps.customer.history import CustomerHistoryManager
@@ -26,6 +27,7 @@ Category = get_model("catalogue", "Category")
 ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 ProductAlert = get_model("customer", "ProductAlert")
 ProductAlertForm = get_class("customer.forms", "ProductAlertForm")
+BasketAddView = get_class("basket.views", "BasketAddView")
 
 RELATED_PRODUCTS_MAX = 6
 
@@ -198,3 +200,25 @@ class ProductDetailView(PageCacheMixin, DetailView):
         response.set_cookie(
             CustomerHistoryManager.cookie_name, value=json.dumps(ids), **CustomerHistoryManager.cookie_kwargs
         )
+
+
+class OfferBasketAddView(BasketAddView):
+    """Oscar's add-to-basket with the offer (stock record) the buyer chose on the product page.
+
+    The chosen offer must be one the strategy would sell; it is pinned on the
+    basket's strategy while Oscar's form checks the quantity and
+    `Basket.add_product` creates the line, so the line carries that vendor's
+    stock record and price.
+    """
+
+    def post(self, request, *args, **kwargs):
+        self.product = get_object_or_404(selectors.product_queryset_for_listing(), pk=kwargs["pk"])
+        strategy = request.basket.strategy
+        offers = {offer.pk: offer for offer in strategy.offers_ranked(self.product)}
+        try:
+            chosen = offers[int(request.POST.get("stockrecord", ""))]
+        except (KeyError, ValueError):
+            messages.error(request, _("Choose one of the offers of this product."))
+            return redirect(self.product.get_absolute_url())
+        with strategy.offer_chosen(product=self.product, stockrecord=chosen):
+            return super(BasketAddView, self).post(request, *args, **kwargs)
