@@ -7,7 +7,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,6 +25,7 @@ from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from marketplace.csv_export import csv_bytes
+from marketplace.money import danish_price_parse
 from vendors.models import ProductImport, VendorProfile
 from vendors.selectors import approval_required
 
@@ -312,6 +313,10 @@ TEMPLATE_EXAMPLE = (
 )
 
 
+STOCK_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL
+FIELD_MAX_CHARS = 10_000  # no product text needs more; csv's own limit is 131,072
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read: nothing is stored."""
 
@@ -332,30 +337,71 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _csv_decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 when it is valid UTF-8, else Windows-1252 (what Danish Excel's semicolon CSV writes)."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file's characters cannot be read: save it as UTF-8 or as Excel CSV."))
+
+
+def _read_csv(data: bytes, *, limit: int):
+    """Rows of the CSV, read lazily; stops one row past `limit` so a row bomb costs nothing."""
     if b"\x00" in data[:4096]:
         raise ImportFileError(_("This is not a CSV file. Upload a .csv or .xlsx file."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file must be saved as UTF-8 text."))
-    first_line = text.splitlines()[0] if text.strip() else ""
+    text, encoding = _csv_decode(data)
+    first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [[_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if any(c.strip() for c in row):
+                rows.append([_cell(c) for c in row])
+            if len(rows) > limit:
+                break
+    except csv.Error:
+        raise ImportFileError(
+            _("A field in the CSV file is too long or badly quoted (row %(row)s).") % {"row": len(rows) + 1}
+        )
+    return rows, encoding
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _xlsx_cell(cell) -> str:
+    """A cell as the vendor sees it: an SKU formatted "00000" keeps its leading zeros."""
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        if number_format and set(number_format) == {"0"}:
+            return str(int(value)).zfill(len(number_format))
+    return _cell(value)
+
+
+def _read_xlsx(data: bytes, *, limit: int):
+    """Rows of the first sheet, streamed; stops one row past `limit` so a row bomb costs nothing."""
     import openpyxl
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         raise ImportFileError(_("This is not a readable Excel (.xlsx) file."))
+    rows = []
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        for cells in sheet.iter_rows():
+            row = [_xlsx_cell(c) for c in cells]
+            if any(row):
+                rows.append(row)
+            if len(rows) > limit:
+                break
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file."))
     finally:
         workbook.close()
+    return rows, "Excel"
 
 
 def product_import_read(*, filename: str, data: bytes) -> list[dict]:
@@ -366,13 +412,13 @@ def product_import_read(*, filename: str, data: bytes) -> list[dict]:
             % {"size": len(data) // 1024, "limit": settings.VENDOR_IMPORT_MAX_BYTES // 1024}
         )
     name = filename.lower()
+    limit = settings.VENDOR_IMPORT_MAX_ROWS + 1  # the header and the products
     if name.endswith(".csv"):
-        table = _read_csv(data)
+        table, _encoding = _read_csv(data, limit=limit)
     elif name.endswith(".xlsx"):
-        table = _read_xlsx(data)
+        table, _encoding = _read_xlsx(data, limit=limit)
     else:
         raise ImportFileError(_("Only .csv and .xlsx files can be imported."))
-    table = [row for row in table if any(row)]
     if not table:
         raise ImportFileError(_("The file is empty."))
     header = [h.strip().lower() for h in table[0]]
@@ -392,8 +438,8 @@ def product_import_read(*, filename: str, data: bytes) -> list[dict]:
         raise ImportFileError(_("The file has a header but no products."))
     if len(rows) > settings.VENDOR_IMPORT_MAX_ROWS:
         raise ImportFileError(
-            _("The file has %(n)s products; at most %(max)s can be imported at once.")
-            % {"n": len(rows), "max": settings.VENDOR_IMPORT_MAX_ROWS}
+            _("The file has more than %(max)s products; at most %(max)s can be imported at once.")
+            % {"max": settings.VENDOR_IMPORT_MAX_ROWS}
         )
     return rows
 
@@ -404,18 +450,13 @@ def _parse_price(values: dict) -> tuple[Decimal | None, str]:
         raw = values.get(column, "")
         if not raw:
             continue
-        text = raw.replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
         try:
-            price = Decimal(text)
-        except InvalidOperation:
-            return None, _("Price “%(value)s” is not a number.") % {"value": raw}
-        if not price.is_finite() or price <= 0:
-            return None, _("Price must be greater than 0 (got “%(value)s”).") % {"value": raw}
+            price = danish_price_parse(raw)
+        except ValidationError as error:
+            return None, " ".join(error.messages)
         if column == "price_incl_vat":
-            price = price / (1 + settings.VAT_RATE)
-        return price.quantize(Decimal("0.01")), ""
+            price = (price / (1 + settings.VAT_RATE)).quantize(Decimal("0.01"))
+        return price, ""
     return None, _("Price is missing.")
 
 
@@ -462,8 +503,16 @@ def product_import_validate(*, partner, rows: list[dict]) -> list[ImportRow]:
         if error:
             row.errors.append(error)
         stock = values.get("stock", "")
-        if not stock.isdigit():
+        if not (stock.isascii() and stock.isdigit()):
             row.errors.append(_("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock})
+        elif int(stock) > STOCK_MAX:
+            row.errors.append(_("Stock “%(value)s” is more than %(max)s.") % {"value": stock, "max": STOCK_MAX})
+        for column, text in values.items():
+            if len(text) > FIELD_MAX_CHARS:
+                row.errors.append(
+                    _("Column “%(column)s” has %(n)s characters; at most %(max)s are allowed.")
+                    % {"column": column, "n": len(text), "max": FIELD_MAX_CHARS}
+                )
         row.action = "update" if sku in existing else "create"
         results.append(row)
     return results

@@ -93,8 +93,8 @@ def test_xlsx_with_price_incl_vat_is_converted_to_excl_vat(client_a, vendor_a):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("B-1,Brød,,Fødevare,Bagværk,abc,1,,\n", "Price “abc” is not a number."),
-        ("B-1,Brød,,Fødevare,Bagværk,-5,1,,\n", "Price must be greater than 0"),
+        ("B-1,Brød,,Fødevare,Bagværk,abc,1,,\n", "“abc” is not a price."),
+        ("B-1,Brød,,Fødevare,Bagværk,-5,1,,\n", "The price must be more than 0 kr."),
         ("B-1,Brød,,Fødevare,Sko,10,1,,\n", "Unknown category “Sko”."),
         ("B-1,,,Fødevare,Bagværk,10,1,,\n", "Title is missing."),
         ("B-1,Brød,,Fødevare,Bagværk,10,-1,,\n", "must be a whole number"),
