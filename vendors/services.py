@@ -346,7 +346,9 @@ def _csv_decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
-        raise ImportFileError(_("The CSV file's characters cannot be read: save it as UTF-8 or as Excel CSV."))
+        raise ImportFileError(
+            _("The CSV file's characters cannot be read: save it as UTF-8 or as Excel CSV.")
+        )
 
 
 def _read_csv(data: bytes, *, limit: int):
@@ -504,7 +506,9 @@ def product_import_validate(*, partner, rows: list[dict]) -> list[ImportRow]:
             row.errors.append(error)
         stock = values.get("stock", "")
         if not (stock.isascii() and stock.isdigit()):
-            row.errors.append(_("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock})
+            row.errors.append(
+                _("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock}
+            )
         elif int(stock) > STOCK_MAX:
             row.errors.append(_("Stock “%(value)s” is more than %(max)s.") % {"value": stock, "max": STOCK_MAX})
         for column, text in values.items():

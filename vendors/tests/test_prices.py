@@ -1,4 +1,4 @@
-"""Prices typed by vendors: Danish notation, more than 0, DKK only — in the form, the model and the database."""
+"""Prices typed by vendors: Danish notation, more than 0, DKK only — in form, model and database."""
 
 from decimal import Decimal
 
@@ -32,7 +32,9 @@ def test_ambiguous_price_is_refused_with_what_to_type(typed):
     assert "49,95" in str(error.value) and "1.249,00" in str(error.value)
 
 
-@pytest.mark.parametrize("typed", ["-6,25", "0", "0,00", "abc", "1e30", "NaN", "Infinity", "99999999999", "", "1,2,3"])
+@pytest.mark.parametrize(
+    "typed", ["-6,25", "0", "0,00", "abc", "1e30", "NaN", "Infinity", "99999999999", "", "1,2,3"]
+)
 def test_bad_prices_are_refused(typed):
     with pytest.raises(ValidationError):
         danish_price_parse(typed)
@@ -76,8 +78,9 @@ def _stock_post(client, product, vendor, *, price, currency="DKK"):
     ("10,00", "EUR", "EUR is not one of the available choices"),
     ("1,249", "DKK", "can be read two ways"),
 ])
-def test_vendor_stock_form_refuses_bad_price_or_currency_and_saves_nothing(client_a, vendor_a, price, currency,
-                                                                         message):
+def test_vendor_stock_form_refuses_bad_price_or_currency_and_saves_nothing(
+    client_a, vendor_a, price, currency, message
+):
     product = make_product(vendor_a, title="Honning", sku="H-1", price="80.00")
 
     response = _stock_post(client_a, product, vendor_a, price=price, currency=currency)
