@@ -510,7 +510,9 @@ def product_import_validate(*, partner, rows: list[dict]) -> list[ImportRow]:
                 _("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock}
             )
         elif int(stock) > STOCK_MAX:
-            row.errors.append(_("Stock “%(value)s” is more than %(max)s.") % {"value": stock, "max": STOCK_MAX})
+            row.errors.append(
+                _("Stock “%(value)s” is more than %(max)s.") % {"value": stock, "max": STOCK_MAX}
+            )
         for column, text in values.items():
             if len(text) > FIELD_MAX_CHARS:
                 row.errors.append(
