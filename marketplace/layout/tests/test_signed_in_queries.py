@@ -13,7 +13,7 @@ from oscar.core.loading import get_model
 
 from baskets.selectors import published_designs
 from baskets.services import gift_basket_add_to_cart
-from marketplace.demo import CUSTOMER_EMAIL, vendor_email
+from marketplace.demo import CUSTOMER_EMAIL, MUNICIPAL_EMAIL, vendor_email
 from marketplace.oscar_apps.catalogue.generator import catalogue_generate
 from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
 from marketplace.oscar_apps.partner.strategy import Selector
@@ -122,3 +122,37 @@ def test_vendor_dashboard_pages_stay_within_12_queries(client, demo_data):
     # then the vendor's pages cost the same, and at most 12 queries
     assert first == more
     assert max(more.values()) <= LIMIT, more
+
+
+@pytest.mark.django_db
+def test_municipal_order_page_stays_within_12_queries_whatever_the_number_of_recipients(
+    client, demo_data, django_capture_on_commit_callbacks
+):
+    from procurement import services
+    from procurement.demo import ORGANISATION_SLUG
+    from procurement.models import Organisation
+    from procurement.tests.conftest import draft_for
+
+    organisation = Organisation.objects.get(slug=ORGANISATION_SLUG)
+    organisation.approval_limit = 10_000_000
+    organisation.save()
+    buyer = User.objects.get(email=MUNICIPAL_EMAIL)
+    client.force_login(buyer)
+    design = published_designs().order_by("pk").first()
+
+    def order_page(count: int) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            order = services.bulk_order_create(
+                organisation=organisation,
+                user=buyer,
+                draft=draft_for(design=design, count=count),
+                location=organisation.locations.order_by("ean").first(),
+                po_number=f"PO-{count}",
+                person_reference="Anna Indkøber",
+            )
+        return _count(client, f"/da/kommune/{organisation.slug}/ordrer/{order.pk}/")
+
+    few, many = order_page(2), order_page(12)
+
+    assert few == many
+    assert many <= LIMIT, many
