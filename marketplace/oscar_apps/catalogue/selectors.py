@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from marketplace.oscar_apps.catalogue import storefront_cache
@@ -17,6 +18,7 @@ from marketplace.oscar_apps.catalogue import storefront_cache
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 Category = get_model("catalogue", "Category")
+ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 Option = get_model("catalogue", "Option")
 StockRecord = get_model("partner", "StockRecord")
 
@@ -92,8 +94,46 @@ def product_queryset_for_detail() -> QuerySet:
     """
     return product_queryset_for_listing().prefetch_related(
         Prefetch("categories", queryset=Category.objects.browsable().order_by("path")),
-        "attribute_values__attribute",
+        Prefetch("attribute_values", queryset=ProductAttributeValue.objects.select_related("attribute")),
     )
+
+
+def product_queryset_for_detail_of(*, user) -> QuerySet:
+    """The product page's queryset with what the page asks about the product in the same query:
+    approved reviews, and for a signed-in user whether they reviewed it or await its stock."""
+    ProductReview = get_model("reviews", "ProductReview")
+    ProductAlert = get_model("customer", "ProductAlert")
+    approved = (
+        ProductReview.objects.filter(product=OuterRef("pk"), status=ProductReview.APPROVED)
+        .order_by()
+        .values("product")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = product_queryset_for_detail().annotate(approved_reviews=Coalesce(Subquery(approved), 0))
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.annotate(
+            user_has_reviewed=Exists(ProductReview.objects.filter(product=OuterRef("pk"), user=user)),
+            user_has_active_alert=Exists(
+                ProductAlert.objects.filter(product=OuterRef("pk"), user=user, status=ProductAlert.ACTIVE)
+            ),
+        )
+    return queryset
+
+
+def product_user_facts_attach(*, product, user) -> None:
+    """Let Oscar's review methods read the annotations instead of asking the database again."""
+    if hasattr(product, "approved_reviews"):
+        product.__dict__["num_approved_reviews"] = product.approved_reviews  # Oscar's cached_property
+    if hasattr(product, "user_has_reviewed"):
+        reviewed, reviewer_id = product.user_has_reviewed, user.pk
+
+        def has_review_by(other, _product=product):
+            if getattr(other, "pk", None) == reviewer_id:
+                return reviewed
+            return type(_product).has_review_by(_product, other)
+
+        product.has_review_by = has_review_by
 
 
 def product_search(*, queryset: QuerySet, query: str) -> QuerySet:

@@ -137,11 +137,12 @@ class ProductDetailView(PageCacheMixin, DetailView):
         if hasattr(self, "object"):
             return self.object
         pk = self.kwargs["pk"]
-        product = selectors.product_queryset_for_detail().filter(pk=pk).first()
+        product = selectors.product_queryset_for_detail_of(user=self.request.user).filter(pk=pk).first()
         if product is None and self.request.user.is_staff:
             product = Product.objects.filter(pk=pk).first()
         if product is None:
             raise Http404(_("No product found matching the query"))
+        selectors.product_user_facts_attach(product=product, user=self.request.user)
         return product
 
     def get_template_names(self):
@@ -155,9 +156,11 @@ class ProductDetailView(PageCacheMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         product = self.object
         ctx["alert_form"] = ProductAlertForm(user=self.request.user, product=product)
-        ctx["has_active_alert"] = self.request.user.is_authenticated and ProductAlert.objects.filter(
-            product=product, user=self.request.user, status=ProductAlert.ACTIVE
-        ).exists()
+        ctx["has_active_alert"] = getattr(product, "user_has_active_alert", None)
+        if ctx["has_active_alert"] is None:  # a staff preview of a product outside the storefront
+            ctx["has_active_alert"] = self.request.user.is_authenticated and ProductAlert.objects.filter(
+                product=product, user=self.request.user, status=ProductAlert.ACTIVE
+            ).exists()
         selectors.products_attach_purchase_info(products=[product], strategy=self.request.strategy)
         categories = list(product.categories.all())
         ctx["breadcrumb_categories"] = _ancestors_and_self(categories[0].path) if categories else []

@@ -9,6 +9,7 @@ was added with.
 from contextlib import contextmanager
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from oscar.apps.partner import availability, strategy
 
@@ -30,9 +31,11 @@ class ApprovedVendorsOnly:
 
     def blocked_partner_ids(self) -> set[int]:
         if self._blocked_partner_ids is None:
+            from marketplace.oscar_apps.catalogue.storefront_cache import cached
             from vendors.selectors import blocked_partner_ids
 
-            self._blocked_partner_ids = blocked_partner_ids()
+            # From the storefront cache: a vendor's status change bumps its version.
+            self._blocked_partner_ids = cached(name="blocked-partners", loader=blocked_partner_ids)
         return self._blocked_partner_ids
 
     def offer_is_sellable(self, stockrecord) -> bool:
@@ -47,6 +50,47 @@ class ApprovedVendorsOnly:
         if stockrecord and not self.offer_is_sellable(stockrecord):
             return availability.Unavailable()
         return super().availability_policy(product, stockrecord)
+
+
+class PublicProductsOnly:
+    """A product buyers cannot see (hidden, or awaiting staff approval) cannot be bought.
+
+    Oscar's strategies ignore `is_public`, so a POST to /basket/add/<pk>/ put any
+    product in the cart. The one exception is a basket type's packaging product: it
+    is hidden from the catalogue on purpose and sold only inside a gift basket.
+    The packaging ids are read once per strategy, and only when a hidden product
+    is priced.
+    """
+
+    _packaging_product_ids = None
+
+    def packaging_product_ids(self) -> set[int]:
+        if self._packaging_product_ids is None:
+            from marketplace.oscar_apps.catalogue.storefront_cache import cached
+
+            basket_type = apps.get_model("giftbaskets", "BasketType")
+            # From the storefront cache (values there expire within seconds): every
+            # signed-in page with a gift basket in the cart prices its packaging line.
+            self._packaging_product_ids = cached(
+                name="packaging-products",
+                loader=lambda: set(basket_type.objects.values_list("packaging_product_id", flat=True)),
+            )
+        return self._packaging_product_ids
+
+    def product_is_public(self, product) -> bool:
+        if product.is_public and (product.parent_id is None or product.parent.is_public):
+            return True
+        return product.pk in self.packaging_product_ids()
+
+    def availability_policy(self, product, stockrecord):
+        if not self.product_is_public(product):
+            return availability.Unavailable()
+        return super().availability_policy(product, stockrecord)
+
+    def parent_availability_policy(self, product, children_stock):
+        if not self.product_is_public(product):
+            return availability.Unavailable()
+        return super().parent_availability_policy(product, children_stock)
 
 
 def _stockrecords_with_vendor(product) -> list:
@@ -117,6 +161,7 @@ class BestOffer:
 
 
 class DanishVAT(
+    PublicProductsOnly,
     ApprovedVendorsOnly,
     BestOffer,
     strategy.StockRequired,

@@ -108,3 +108,18 @@ def basket_fingerprint(context, basket) -> str:
         for line in basket.all_lines()
     ]
     return f"{basket.id}-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
+
+
+@register.simple_tag
+def storefront_wishlists(user, product) -> dict:
+    """The user's wish lists and those holding `product`, from one query (Oscar's tags take two)."""
+    from django.db.models import Exists, OuterRef
+    from oscar.core.loading import get_model
+
+    WishListLine = get_model("wishlists", "Line")
+    wishlists = list(
+        user.wishlists.annotate(
+            has_product=Exists(WishListLine.objects.filter(wishlist=OuterRef("pk"), product=product))
+        )
+    )
+    return {"all": wishlists, "containing": [w for w in wishlists if w.has_product]}
