@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "payments",
     "fulfilment",
     "procurement",
+    "supply",
 ]
 
 SITE_ID = 1
