@@ -26,6 +26,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from marketplace.csv_export import csv_bytes
 from marketplace.money import danish_price_parse
+from marketplace.vendor_html import vendor_text_clean
 from vendors.models import ProductImport, VendorProfile
 from vendors.selectors import approval_required
 
@@ -219,6 +220,24 @@ def vendor_suspend(*, vendor: VendorProfile, reason: str = "") -> VendorProfile:
 def product_approve(*, product) -> None:
     """Make a vendor's new product visible in the storefront."""
     Product.objects.filter(pk=product.pk, is_public=False).update(is_public=True)
+
+
+@transaction.atomic
+def product_requeue_after_vendor_edit(
+    *, product, old_title: str, old_description: str, images_changed: bool = False
+) -> bool:
+    """A vendor changed what buyers see on a public product: hide it until staff approve it again.
+
+    Called with the product as saved and its title/description before the edit.
+    Returns True when the product went back to the staff approval queue.
+    """
+    if not approval_required() or not product.is_public:
+        return False
+    if not (images_changed or product.title != old_title or product.description != old_description):
+        return False
+    product.is_public = False
+    product.save(update_fields=["is_public"])  # a save, so the storefront cache hears of it
+    return True
 
 
 # --- Offers of products already in the shop ("we make this too") ----------------
@@ -560,10 +579,14 @@ def _save_row(*, partner, row: ImportRow, classes: dict, categories: dict, attri
         )
     else:
         product = record.product
+        old_title, old_description = product.title, product.description
         product.title = values["title"]
         product.description = values.get("description", "")
         product.product_class = product_class
         product.save()
+        product_requeue_after_vendor_edit(
+            product=product, old_title=old_title, old_description=old_description
+        )
         ProductCategory.objects.filter(product=product).exclude(category=category).delete()
     ProductCategory.objects.get_or_create(product=product, category=category)
     record.price = price
@@ -572,7 +595,7 @@ def _save_row(*, partner, row: ImportRow, classes: dict, categories: dict, attri
     for code in OPTIONAL_COLUMNS[1:]:
         attribute = attributes.get((product_class.pk, code))
         if attribute is not None and values.get(code, "") != "":
-            attribute.save_value(product, values[code])
+            attribute.save_value(product, vendor_text_clean(values[code]))
 
 
 def product_import_confirm(*, product_import: ProductImport) -> ProductImport:

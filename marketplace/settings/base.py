@@ -237,6 +237,8 @@ MARKETPLACE_COMMISSION_RATE = Decimal(env.str("MARKETPLACE_COMMISSION_RATE", def
 VENDOR_PRODUCT_APPROVAL_REQUIRED = env.bool("VENDOR_PRODUCT_APPROVAL_REQUIRED", default=True)
 VENDOR_IMPORT_MAX_BYTES = env.int("VENDOR_IMPORT_MAX_BYTES", default=1024 * 1024)
 VENDOR_IMPORT_MAX_ROWS = 1000
+# Product images uploaded in the dashboard.
+PRODUCT_IMAGE_MAX_BYTES = env.int("PRODUCT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 # Vendors deliver their part of an order to the hub this many days after it was placed.
 FULFILMENT_DELIVER_WITHIN_DAYS = env.int("FULFILMENT_DELIVER_WITHIN_DAYS", default=3)
 # The sweep splits orders still not split this long after they were placed.

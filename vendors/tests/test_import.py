@@ -64,7 +64,7 @@ def test_confirming_twice_saves_once(client_a, vendor_a):
     assert StockRecord.objects.filter(partner=vendor_a.partner).count() == 2
 
 
-def test_known_sku_updates_the_existing_product(client_a, vendor_a):
+def test_known_sku_updates_the_existing_product_and_sends_it_back_to_approval(client_a, vendor_a):
     product = make_product(vendor_a, title="Old title", sku="NEW-1", price="10.00")
 
     preview = upload(client_a, "products.csv", (HEADER + GOOD_ROWS).encode())
@@ -73,7 +73,7 @@ def test_known_sku_updates_the_existing_product(client_a, vendor_a):
     product.refresh_from_db()
     assert product.title == "Rugbrød"
     assert product.stockrecords.get().price == Decimal("36.00")
-    assert product.is_public
+    assert not product.is_public  # its title changed: staff look again (issue 11, point 7)
     assert ProductImport.objects.get().updated_count == 1
 
 

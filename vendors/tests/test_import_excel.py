@@ -93,7 +93,7 @@ def test_a_300000_row_xlsx_is_refused_quickly(client_a, settings):
 
     assert response.status_code == 200
     assert "at most 1000 can be imported at once" in response.content.decode()
-    assert elapsed < 3
+    assert elapsed < 6  # 1–2 s alone, mostly openpyxl's scan for a <dimension>; it was 23–204 s
     assert not ProductImport.objects.exists()
 
 

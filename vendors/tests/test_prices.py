@@ -56,7 +56,8 @@ def test_any_text_gives_a_positive_two_place_price_or_a_validation_error(text):
     assert price > 0 and price == price.quantize(Decimal("0.01"))
 
 
-def _stock_post(client, product, vendor, *, price, currency="DKK"):
+def _stock_post(client, product, vendor, *, price, currency="DKK", **fields):
+    """POST the dashboard product form with its one stock record; `fields` override any field."""
     formset_class = get_class("dashboard.catalogue.formsets", "StockRecordFormSet")
     record = product.stockrecords.get()
     prefix = formset_class(product.product_class, vendor.user, instance=product).prefix
@@ -69,6 +70,7 @@ def _stock_post(client, product, vendor, *, price, currency="DKK"):
         f"{prefix}-0-partner": str(vendor.partner.pk), f"{prefix}-0-partner_sku": record.partner_sku,
         f"{prefix}-0-price_currency": currency, f"{prefix}-0-price": price, f"{prefix}-0-num_in_stock": "5",
     })
+    data.update(fields)
     return client.post(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}), data)
 
 

@@ -35,3 +35,15 @@ class StockRecordForm(oscar_forms.StockRecordForm):
         self.fields["price"].help_text = _(
             "Understood as %(price)s kr. excl. VAT (%(incl)s kr. incl. VAT in the shop)."
         ) % {"price": danish_amount_format(price), "incl": danish_amount_format(incl)}
+
+
+class ProductImageForm(oscar_forms.ProductImageForm):
+    def clean_original(self):
+        image = self.cleaned_data.get("original")
+        limit = settings.PRODUCT_IMAGE_MAX_BYTES
+        if image and getattr(image, "size", 0) > limit:
+            raise ValidationError(
+                _("The image is %(size)s MB; at most %(limit)s MB is allowed.")
+                % {"size": round(image.size / 1024 / 1024, 1), "limit": round(limit / 1024 / 1024, 1)}
+            )
+        return image
