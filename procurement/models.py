@@ -264,6 +264,18 @@ class Invoice(models.Model):
     total_tax = models.DecimalField(max_digits=12, decimal_places=2)
     total_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
     xml = models.TextField()
+    class Transmission(models.TextChoices):
+        CREATED = "created", pgettext_lazy("e-invoice transmission", "Created")
+        SENT = "sent", pgettext_lazy("e-invoice transmission", "Sent")
+        FAILED = "failed", pgettext_lazy("e-invoice transmission", "Failed")
+
+    transmission_status = models.CharField(
+        _("transmission"), max_length=16, choices=Transmission.choices, default=Transmission.CREATED
+    )
+    transmission_attempts = models.PositiveIntegerField(default=0)
+    transmission_reference = models.CharField(max_length=500, blank=True)
+    transmission_error = models.TextField(blank=True)
+    transmitted_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

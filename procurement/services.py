@@ -596,7 +596,7 @@ def invoice_issue(*, bulk_order_id: int) -> Invoice | None:
         document = ubl_document_for(bulk_order=bulk_order, number=number, issue_date=issue_date)
     if document.total_incl_tax != bulk_order.total_incl_tax:
         raise ProcurementError(f"Invoice total {document.total_incl_tax} differs from the order's")
-    return Invoice.objects.create(
+    invoice = Invoice.objects.create(
         number=number,
         kind=Invoice.Kind.INVOICE,
         bulk_order=bulk_order,
@@ -607,6 +607,8 @@ def invoice_issue(*, bulk_order_id: int) -> Invoice | None:
         total_incl_tax=document.total_incl_tax,
         xml=ubl.document_build(document).decode(),
     )
+    transaction.on_commit(partial(_invoice_transmit_enqueue, invoice_id=invoice.pk))
+    return invoice
 
 
 @transaction.atomic
@@ -623,7 +625,7 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
         document = ubl_document_for(
             bulk_order=bulk_order, number=number, issue_date=issue_date, credited=invoice
         )
-    return Invoice.objects.create(
+    credit_note = Invoice.objects.create(
         number=number,
         kind=Invoice.Kind.CREDIT_NOTE,
         bulk_order=bulk_order,
@@ -635,6 +637,57 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
         total_incl_tax=document.total_incl_tax,
         xml=ubl.document_build(document).decode(),
     )
+    transaction.on_commit(partial(_invoice_transmit_enqueue, invoice_id=credit_note.pk))
+    return credit_note
+
+
+def _invoice_transmit_enqueue(*, invoice_id: int) -> None:
+    from .tasks import invoice_transmit_task
+
+    try:
+        invoice_transmit_task.apply_async(args=[invoice_id], retry=False)
+    except Exception as exc:  # noqa: BLE001 - broker down: the outbox row stays "created", the sweep sends it
+        logger.warning("Could not enqueue the transmission of invoice %s (%s)", invoice_id, exc)
+
+
+MAX_TRANSMISSION_ATTEMPTS = 10
+
+
+@transaction.atomic
+def invoice_transmit(*, invoice_id: int, sender=None) -> Invoice:
+    """Send one issued document through the configured sender; repeat-safe (a sent one is not resent)."""
+    from .transmission import TransmissionError, sender_get
+
+    invoice = Invoice.objects.select_for_update().select_related("bulk_order__location").get(pk=invoice_id)
+    if invoice.transmission_status == Invoice.Transmission.SENT:
+        return invoice
+    sender = sender or sender_get()
+    prefix = "kreditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "faktura"
+    invoice.transmission_attempts += 1
+    try:
+        reference = sender.send(
+            filename=f"{prefix}-{invoice.number}.xml",
+            xml=invoice.xml.encode(),
+            receiver_endpoint=f"{ubl.SCHEME_GLN}:{invoice.bulk_order.location.ean}",
+        )
+    except TransmissionError as exc:
+        invoice.transmission_status = Invoice.Transmission.FAILED
+        invoice.transmission_error = f"{sender.name}: {exc}"[:2000]
+    else:
+        invoice.transmission_status = Invoice.Transmission.SENT
+        invoice.transmission_reference = f"{sender.name}: {reference}"[:500]
+        invoice.transmission_error = ""
+        invoice.transmitted_at = timezone.now()
+    invoice.save(
+        update_fields=[
+            "transmission_status",
+            "transmission_attempts",
+            "transmission_reference",
+            "transmission_error",
+            "transmitted_at",
+        ]
+    )
+    return invoice
 
 
 @transaction.atomic

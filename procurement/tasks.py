@@ -26,6 +26,26 @@ def invoices_missing_sweep() -> int:
     return count
 
 
+@shared_task(name="procurement.invoice_transmit", acks_late=True)
+def invoice_transmit_task(invoice_id: int) -> str:
+    return services.invoice_transmit(invoice_id=invoice_id).transmission_status
+
+
+@shared_task(name="procurement.invoices_transmit_sweep", acks_late=True)
+def invoices_transmit_sweep() -> int:
+    """Send what is still in the outbox (task lost, or the sender failed) up to a capped number of tries."""
+    from .models import Invoice
+
+    waiting = Invoice.objects.exclude(transmission_status=Invoice.Transmission.SENT).filter(
+        transmission_attempts__lt=services.MAX_TRANSMISSION_ATTEMPTS
+    )
+    sent = 0
+    for pk in waiting.values_list("pk", flat=True):
+        if services.invoice_transmit(invoice_id=pk).transmission_status == Invoice.Transmission.SENT:
+            sent += 1
+    return sent
+
+
 @shared_task(name="procurement.recipients_anonymise", acks_late=True)
 def recipients_anonymise_task() -> int:
     return services.recipients_anonymise()

@@ -248,6 +248,9 @@ FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS = env.int("FULFILMENT_SPLIT_SWEEP_AFTER_SEC
 PROCUREMENT_LEAD_TIME_DAYS = env.int("PROCUREMENT_LEAD_TIME_DAYS", default=7)
 PROCUREMENT_PAYMENT_DAYS = env.int("PROCUREMENT_PAYMENT_DAYS", default=30)
 PROCUREMENT_ANONYMISE_AFTER_DAYS = env.int("PROCUREMENT_ANONYMISE_AFTER_DAYS", default=30)
+# E-invoice outbox (procurement/transmission.py): the sender class and the folder the default one writes to.
+EINVOICE_SENDER = env.str("EINVOICE_SENDER", default="procurement.transmission.FolderSender")
+EINVOICE_OUTBOX_DIR = env.str("EINVOICE_OUTBOX_DIR", default=str(VAR_DIR / "einvoice-outbox"))
 # Delivery price per gift basket, incl. VAT (collect at the hub is free).
 MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal(
     env.str("MARKETPLACE_DELIVERY_PRICE_PER_BASKET", default="59.00")
@@ -319,6 +322,7 @@ CELERY_BEAT_SCHEDULE = {
     # Bulk orders: invoices whose task was lost, and recipients' data after delivery.
     "procurement-invoices-sweep": {"task": "procurement.invoices_missing_sweep", "schedule": 600.0},
     "procurement-recipients-anonymise": {"task": "procurement.recipients_anonymise", "schedule": 3600.0},
+    "procurement-einvoices-transmit": {"task": "procurement.invoices_transmit_sweep", "schedule": 600.0},
     # Composer drafts nobody saved (anonymous visits) are forgotten after 30 days.
     "giftbaskets-drafts-purge": {"task": "giftbaskets.drafts_purge", "schedule": 86400.0},
 }

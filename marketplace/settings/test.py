@@ -34,6 +34,7 @@ CELERY_BEAT_SCHEDULE = CELERY_BEAT_SCHEDULE
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fk-media-")
+EINVOICE_OUTBOX_DIR = tempfile.mkdtemp(prefix="fk-einvoice-outbox-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
