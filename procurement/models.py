@@ -276,6 +276,7 @@ class Invoice(models.Model):
     transmission_reference = models.CharField(max_length=500, blank=True)
     transmission_error = models.TextField(blank=True)
     transmitted_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -654,6 +654,41 @@ MAX_TRANSMISSION_ATTEMPTS = 10
 
 
 @transaction.atomic
+def invoice_email_send(*, invoice_id: int) -> Invoice:
+    """E-mail the PDF with the UBL XML attached to the organisation's invoice address, once."""
+    from django.core.mail import EmailMessage
+
+    from .pdf import invoice_pdf, invoice_pdf_filename
+
+    invoice = (
+        Invoice.objects.select_for_update().select_related("bulk_order__organisation").get(pk=invoice_id)
+    )
+    address = invoice.bulk_order.organisation.invoice_email
+    if invoice.emailed_at is not None or not address:
+        return invoice
+    with translation.override(settings.LANGUAGE_CODE):
+        total = number_format(invoice.total_incl_tax, decimal_pos=2, use_l10n=True, force_grouping=True)
+        subject = _("%(kind)s %(number)s from %(seller)s: %(total)s kr.") % {
+            "kind": invoice.get_kind_display(),
+            "number": invoice.number,
+            "seller": settings.MARKETPLACE_SELLER["name"],
+            "total": total,
+        }
+        body = render_to_string(
+            "procurement/emails/invoice_issued.txt",
+            {"invoice": invoice, "bulk_order": invoice.bulk_order, "total": total},
+        )
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    message.attach(invoice_pdf_filename(invoice), invoice_pdf(invoice=invoice), "application/pdf")
+    xml_name = invoice_pdf_filename(invoice).replace(".pdf", ".xml")
+    message.attach(xml_name, invoice.xml.encode(), "application/xml")
+    message.send()
+    invoice.emailed_at = timezone.now()
+    invoice.save(update_fields=["emailed_at"])
+    return invoice
+
+
+@transaction.atomic
 def invoice_transmit(*, invoice_id: int, sender=None) -> Invoice:
     """Send one issued document through the configured sender; repeat-safe (a sent one is not resent)."""
     from .transmission import TransmissionError, sender_get

@@ -28,7 +28,9 @@ def invoices_missing_sweep() -> int:
 
 @shared_task(name="procurement.invoice_transmit", acks_late=True)
 def invoice_transmit_task(invoice_id: int) -> str:
-    return services.invoice_transmit(invoice_id=invoice_id).transmission_status
+    status = services.invoice_transmit(invoice_id=invoice_id).transmission_status
+    services.invoice_email_send(invoice_id=invoice_id)
+    return status
 
 
 @shared_task(name="procurement.invoices_transmit_sweep", acks_late=True)
@@ -43,6 +45,11 @@ def invoices_transmit_sweep() -> int:
     for pk in waiting.values_list("pk", flat=True):
         if services.invoice_transmit(invoice_id=pk).transmission_status == Invoice.Transmission.SENT:
             sent += 1
+    unmailed = Invoice.objects.filter(emailed_at__isnull=True).exclude(
+        bulk_order__organisation__invoice_email=""
+    )
+    for pk in unmailed.values_list("pk", flat=True):
+        services.invoice_email_send(invoice_id=pk)
     return sent
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/ordrer/<int:pk>/leveringsliste/", views.order_manifest, name="order-manifest"),
     path("<slug:slug>/fakturaer/<int:pk>/", views.invoice_detail, name="invoice-detail"),
     path("<slug:slug>/fakturaer/<int:pk>/xml/", views.invoice_xml, name="invoice-xml"),
+    path("<slug:slug>/fakturaer/<int:pk>/pdf/", views.invoice_pdf, name="invoice-pdf"),
     path("<slug:slug>/fakturaer/<int:pk>/betalt/", views.invoice_paid, name="invoice-paid"),
     path("<slug:slug>/effekt/", views.impact, name="impact"),
 ]

@@ -361,6 +361,17 @@ def invoice_detail(request, slug, pk):
 
 
 @login_required
+def invoice_pdf(request, slug, pk):
+    from .pdf import invoice_pdf, invoice_pdf_filename
+
+    organisation, _role = _organisation(request, slug)
+    invoice = selectors.invoice_get(organisation=organisation, pk=pk)
+    response = HttpResponse(invoice_pdf(invoice=invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice_pdf_filename(invoice)}"'
+    return response
+
+
+@login_required
 def invoice_xml(request, slug, pk):
     organisation, _role = _organisation(request, slug)
     invoice = selectors.invoice_get(organisation=organisation, pk=pk)

@@ -1,0 +1,36 @@
+"""PDF versions of invoices and credit notes (WeasyPrint), rendered from the same template as the page.
+
+The PDF is the human-readable copy; the UBL XML stays the legal e-invoice. Both come from the
+stored invoice row, so their totals are the same numbers. Fonts: DejaVu Sans (Debian
+fonts-dejavu-core, installed by .ci/run) carries æ, ø and å.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from .models import Invoice
+
+
+def invoice_pdf(*, invoice: Invoice, language: str | None = None) -> bytes:
+    from weasyprint import HTML
+
+    bulk_order = invoice.bulk_order
+    with translation.override(language or settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "procurement/invoice_pdf.html",
+            {
+                "invoice": invoice,
+                "bulk_order": bulk_order,
+                "organisation": bulk_order.organisation,
+                "lines": bulk_order.lines.all(),
+                "seller": settings.MARKETPLACE_SELLER,
+                "LANGUAGE_CODE": language or settings.LANGUAGE_CODE,
+            },
+        )
+    return HTML(string=html).write_pdf()
+
+
+def invoice_pdf_filename(invoice: Invoice) -> str:
+    prefix = "kreditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "faktura"
+    return f"{prefix}-{invoice.number}.pdf"
