@@ -607,7 +607,6 @@ def invoice_issue(*, bulk_order_id: int) -> Invoice | None:
         total_incl_tax=document.total_incl_tax,
         xml=ubl.document_build(document).decode(),
     )
-    transaction.on_commit(partial(_invoice_transmit_enqueue, invoice_id=invoice.pk))
     return invoice
 
 

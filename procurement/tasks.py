@@ -8,7 +8,12 @@ from . import services
 @shared_task(name="procurement.invoice_issue", acks_late=True)
 def invoice_issue_task(bulk_order_id: int) -> int | None:
     invoice = services.invoice_issue(bulk_order_id=bulk_order_id)
-    return invoice.number if invoice else None
+    if invoice is None:
+        return None
+    # Issued and committed: transmit and e-mail it in the same task (the outbox sweep retries failures).
+    services.invoice_transmit(invoice_id=invoice.pk)
+    services.invoice_email_send(invoice_id=invoice.pk)
+    return invoice.number
 
 
 @shared_task(name="procurement.invoices_missing_sweep", acks_late=True)

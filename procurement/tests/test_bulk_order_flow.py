@@ -198,6 +198,13 @@ def test_a_real_celery_worker_issues_the_invoice_after_commit(municipality, cele
         time.sleep(0.3)
     invoice = Invoice.objects.get(bulk_order=bulk_order)
     assert invoice.total_incl_tax == bulk_order.total_incl_tax
+    # the worker then transmits it and e-mails the PDF; wait until it has, so it is idle when the test ends
+    while time.monotonic() < deadline + 30:
+        invoice.refresh_from_db()
+        if invoice.transmission_status == Invoice.Transmission.SENT and invoice.emailed_at:
+            break
+        time.sleep(0.3)
+    assert invoice.transmission_status == Invoice.Transmission.SENT and invoice.emailed_at is not None
 
 
 def test_approval_without_stock_is_refused_with_the_reason_and_nothing_placed(

@@ -83,7 +83,7 @@ def test_each_document_is_emailed_to_the_invoice_address_with_pdf_and_xml_once(d
     sent = [m for m in mail.outbox if m.to == ["faktura@eksempel-kommune.example"]]
 
     assert len(sent) == 2
-    for message, document in zip(sent, documents):
+    for message, document in zip(sent, documents, strict=True):
         names = [name for name, _content, _type in message.attachments]
         prefix = "faktura" if document.kind == Invoice.Kind.INVOICE else "kreditnota"
         assert names == [f"{prefix}-{document.number}.pdf", f"{prefix}-{document.number}.xml"]
