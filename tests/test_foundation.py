@@ -168,6 +168,8 @@ def test_task_enqueued_by_the_web_process_runs_in_a_separate_worker(client, cele
         "broker": "ok",
         "worker": "ok",
         "beat_last_run": response.json()["beat_last_run"],
+        "status": "ok",
+        "failing": [],
     }
     celery_real["log"].seek(0)
     assert "marketplace.tasks.ping" in celery_real["log"].read()
@@ -186,4 +188,5 @@ def test_health_page_reports_a_broken_broker(client):
 
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error:")
+    assert response.json()["failing"] == ["broker"]
     assert response.json()["database"] == "ok"
