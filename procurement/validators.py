@@ -1,38 +1,14 @@
-"""Danish identifiers on organisations: CVR (modulus 11) and EAN/GLN location numbers (GS1)."""
+"""Danish identifiers on organisations; the rules live in marketplace.danish_identifiers.
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-from stdnum import ean as stdnum_ean
-from stdnum.dk import cvr as stdnum_cvr
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-from stdnum.exceptions import ValidationError as StdnumError
+These names stay because procurement's migrations refer to them.
+"""
+
+from marketplace import danish_identifiers
 
 
 def validate_cvr(value: str) -> None:
-    try:
-        stdnum_cvr.validate(value)
-    except InvalidLength:
-        raise ValidationError(_("A CVR number has 8 digits."), code="cvr_length")
-    except InvalidChecksum:
-        raise ValidationError(
-            _("%(value)s is not a valid CVR number: the check digit does not match."),
-            code="cvr_checksum",
-            params={"value": value},
-        )
-    except StdnumError:
-        raise ValidationError(_("A CVR number has 8 digits and does not start with 0."), code="cvr_format")
+    danish_identifiers.validate_cvr(value)
 
 
 def validate_ean_location(value: str) -> None:
-    """An EAN location number (GLN) has exactly 13 digits; stdnum.ean also accepts 8/12/14."""
-    digits = stdnum_ean.compact(value or "")
-    if not digits.isdigit() or len(digits) != 13:
-        raise ValidationError(_("An EAN location number has exactly 13 digits."), code="ean_length")
-    try:
-        stdnum_ean.validate(digits)
-    except (InvalidChecksum, InvalidFormat, InvalidLength):
-        raise ValidationError(
-            _("%(value)s is not a valid EAN number: the check digit does not match."),
-            code="ean_checksum",
-            params={"value": value},
-        )
+    danish_identifiers.validate_ean_location(value)

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.danish_identifiers import validate_cvr
+
 
 class VendorProfile(models.Model):
     class Status(models.TextChoices):
@@ -25,7 +27,9 @@ class VendorProfile(models.Model):
     )
     slug = models.SlugField(_("slug"), max_length=128, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=255)
-    cvr = models.CharField(_("CVR number"), max_length=8, help_text=_("8 digits"))
+    cvr = models.CharField(
+        _("CVR number"), max_length=8, validators=[validate_cvr], help_text=_("8 digits")
+    )
     is_rsov = models.BooleanField(_("registered social enterprise (RSØV)"), default=False)
     rsov_reference = models.CharField(_("RSØV registration reference"), max_length=64, blank=True)
     mission = models.TextField(_("social mission"), blank=True)
@@ -76,6 +80,13 @@ class VendorProfile(models.Model):
 
     def __str__(self):
         return self.partner.name
+
+    def save(self, *args, **kwargs):
+        # The CVR rule holds for the shell and every service too, not only for forms and the admin.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "cvr" in update_fields:
+            validate_cvr(self.cvr)
+        super().save(*args, **kwargs)
 
     @property
     def effective_commission_rate(self) -> Decimal:

@@ -21,10 +21,9 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
-from stdnum.dk import cvr as stdnum_cvr
-from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from marketplace.csv_export import csv_bytes
+from marketplace.danish_identifiers import cvr_compact, validate_cvr
 from marketplace.money import danish_price_parse
 from marketplace.vendor_html import vendor_text_clean
 from vendors.models import ProductImport, VendorProfile
@@ -47,15 +46,10 @@ class VendorStateError(Exception):
 
 
 def cvr_normalise(value: str) -> str:
-    """Return the CVR number as 8 digits, or raise ValidationError saying what is wrong."""
-    try:
-        return stdnum_cvr.validate(value or "")
-    except StdnumValidationError:
-        raise ValidationError(
-            _("“%(value)s” is not a valid CVR number: it must be 8 digits with a correct check digit.")
-            % {"value": value},
-            code="invalid_cvr",
-        )
+    """Return the CVR number as 8 digits, or raise the model's ValidationError saying what is wrong."""
+    number = cvr_compact(value)
+    validate_cvr(number)
+    return number
 
 
 # --- Onboarding -----------------------------------------------------------------

@@ -43,14 +43,21 @@ def test_application_creates_user_and_applied_vendor_with_normalised_cvr(client,
     assert mail.outbox[0].to == ["ane@have.example"]
 
 
-@pytest.mark.parametrize("cvr", ["31245673", "1234567", "abcdefgh"])
-def test_invalid_cvr_is_refused_with_a_message_and_nothing_is_saved(client, catalogue_base, cvr):
+@pytest.mark.parametrize(
+    "cvr, message",
+    [
+        ("31245673", "31245673 is not a valid CVR number: the check digit does not match."),
+        ("1234567", "A CVR number has 8 digits."),
+        ("abcdefgh", "A CVR number has 8 digits and does not start with 0."),
+    ],
+)
+def test_invalid_cvr_is_refused_with_a_message_and_nothing_is_saved(client, catalogue_base, cvr, message):
     users_before = get_user_model().objects.count()
 
     response = client.post(reverse("vendors:apply"), application(cvr=cvr))
 
     assert response.status_code == 200
-    assert "is not a valid CVR number" in response.content.decode()
+    assert message in response.content.decode()
     assert not VendorProfile.objects.exists()
     assert not Partner.objects.exists()
     assert get_user_model().objects.count() == users_before
