@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment
 (django-environ); local.py, test.py and production.py only choose defaults.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -166,6 +167,29 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# --- Login hardening (issue 11 point 13) ---------------------------------------
+# django-axes counts failed logins on every login form (shop, checkout, dashboard, admin):
+# after AXES_FAILURE_LIMIT wrong passwords for one e-mail from one address, that pair is
+# locked out for AXES_COOLOFF_TIME and sees templates/axes/lockout.html (HTTP 429).
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = ("axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS)
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "login-password", "password1", "password2"]
+# Passwords on registration, vendor application and password change/reset.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # --- Localisation: Danish first, English second --------------------------------
 LANGUAGE_CODE = "da"
