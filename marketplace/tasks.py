@@ -13,7 +13,13 @@ def ping(token: str) -> str:
 
 @shared_task
 def heartbeat() -> str:
-    """Run by beat every minute; the health page shows when it last ran."""
+    """Run by beat every minute; the health page shows when it last ran.
+
+    Also applies a storefront version bump this worker process could not make while the cache was down.
+    """
+    from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump_apply_pending
+
+    storefront_version_bump_apply_pending()
     now = timezone.now().isoformat()
     cache.set("celery-beat-heartbeat", now, timeout=None)
     return now

@@ -151,12 +151,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# The cache is an optimisation: while Redis is down every read misses and every write is
+# dropped (marketplace/cache_backends.py), so pages render uncached and orders are placed.
+# Short socket timeouts: a Redis that hangs must cost a page at most a second, not minutes.
+CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "marketplace.cache_backends.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="fk"),
+            "OPTIONS": CACHE_OPTIONS,
         }
     }
 else:

@@ -3,7 +3,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import CELERY_BEAT_SCHEDULE, env
+from .base import CACHE_OPTIONS, CELERY_BEAT_SCHEDULE, env
 
 SECRET_KEY = "test-key-not-secret"
 DEBUG = False
@@ -19,9 +19,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/1")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "marketplace.cache_backends.FailSafeRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="fk-test"),
+        "OPTIONS": CACHE_OPTIONS,
     }
 }
 CELERY_BROKER_URL = REDIS_URL

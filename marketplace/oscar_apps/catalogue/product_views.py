@@ -10,6 +10,7 @@ Without Redis (`make run` uses a file cache) the counts go through Django's
 cache API instead.
 """
 
+import logging
 import threading
 import time
 from collections import Counter
@@ -19,6 +20,9 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import F
 from oscar.core.loading import get_model
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 HASH_KEY = "storefront:product-views"
 COUNTER_PREFIX = "storefront:product-views:"
@@ -63,7 +67,13 @@ def product_views_push() -> None:
         pipe = client.pipeline(transaction=False)
         for product_id, count in counts.items():
             pipe.hincrby(key, str(product_id), count)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except RedisError as exc:
+            # Redis is down: keep the counts for the next push; the product page renders regardless.
+            logger.warning("Product views kept in memory: Redis unavailable (%s)", exc.__class__.__name__)
+            with _pending_lock:
+                _pending.update(counts)
         return
     for product_id, count in counts.items():
         counter = f"{COUNTER_PREFIX}{product_id}"

@@ -11,8 +11,13 @@ from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version
 def _bump(**kwargs):
     # Now, for the rest of this transaction's requests and for tests; and
     # after commit, so a page rendered from pre-commit data in between is
-    # not served either.
+    # not served either. Neither raises while the cache is down: the bump
+    # stays pending and is applied when the cache answers again.
     storefront_version_bump()
+    transaction.on_commit(storefront_version_bump)
+
+
+def _bump_after_commit(**kwargs):
     transaction.on_commit(storefront_version_bump)
 
 
@@ -37,4 +42,5 @@ def connect() -> None:
         _bump, sender=get_model("catalogue", "Product").categories.through, dispatch_uid="storefront-m2m"
     )
     # Placing an order allocates stock with QuerySet.update(), which sends no post_save.
-    order_placed.connect(_bump, dispatch_uid="storefront-order-placed")
+    # Only after commit: cache work never runs inside the transaction that places a paid order.
+    order_placed.connect(_bump_after_commit, dispatch_uid="storefront-order-placed")

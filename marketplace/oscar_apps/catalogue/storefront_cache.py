@@ -15,7 +15,9 @@ response gets the visitor's own token.
 """
 
 import hashlib
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -29,6 +31,8 @@ from django.middleware.csrf import get_token
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "storefront:version"
 CSRF_PLACEHOLDER = "__storefront_csrf_token__"
 # Cookies that do not change what a storefront page shows.
@@ -39,11 +43,42 @@ def cache_seconds() -> int:
     return int(getattr(settings, "STOREFRONT_CACHE_SECONDS", 5))
 
 
+# A bump that could not reach the cache, applied by this process's next storefront read
+# or by the beat heartbeat (marketplace/tasks.py). Values live STOREFRONT_CACHE_SECONDS at
+# most, so even a bump lost with its process costs no more staleness than that.
+_bump_pending = False
+_bump_retry_at = 0.0
+BUMP_RETRY_SECONDS = 1.0
+
+
 def storefront_version_bump() -> str:
-    """Make every cached storefront value stale."""
+    """Make every cached storefront value stale; never raises (a dead cache leaves the bump pending)."""
+    global _bump_pending, _bump_retry_at
     version = uuid.uuid4().hex[:12]
-    cache.set(VERSION_KEY, version, timeout=None)
+    if _bump_pending and time.monotonic() < _bump_retry_at:
+        return version  # the cache failed a moment ago: do not make every read wait for it again
+    try:
+        getattr(cache, "strict", cache).set(VERSION_KEY, version, timeout=None)
+    except Exception as exc:  # noqa: BLE001 - a cache outage must not fail the change that bumped
+        if not _bump_pending:
+            logger.warning("Storefront version bump pending: cache unavailable (%s)", exc.__class__.__name__)
+        _bump_pending = True
+        _bump_retry_at = time.monotonic() + BUMP_RETRY_SECONDS
+    else:
+        _bump_pending = False
     return version
+
+
+def storefront_version_bump_pending() -> bool:
+    return _bump_pending
+
+
+def storefront_version_bump_apply_pending() -> bool:
+    """Apply a bump that failed while the cache was down; True if one was applied now."""
+    if not _bump_pending:
+        return False
+    storefront_version_bump()
+    return not _bump_pending
 
 
 def _get_current(key: str):
@@ -52,6 +87,8 @@ def _get_current(key: str):
     Values are stored as (version, value); the version key is read in the same
     MGET, so a bump makes every older value a miss at once.
     """
+    if _bump_pending:
+        storefront_version_bump_apply_pending()
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY) or storefront_version_bump()
     stored = found.get(key)
