@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.db.models import F
@@ -37,8 +37,9 @@ _last_push = time.monotonic()
 
 def _redis():
     """The raw Redis client behind Django's cache, or None for other cache backends."""
-    if isinstance(cache, RedisCache):
-        return cache._cache.get_client(write=True), cache.make_and_validate_key(HASH_KEY)
+    backend = caches[DEFAULT_CACHE_ALIAS]  # `cache` is a proxy: isinstance() needs the backend itself
+    if isinstance(backend, RedisCache):
+        return backend._cache.get_client(write=True), backend.make_and_validate_key(HASH_KEY)
     return None, None
 
 
@@ -62,23 +63,30 @@ def product_views_push() -> None:
         _last_push = time.monotonic()
     if not counts:
         return
+    try:
+        _push(counts)
+    except (RedisError, OSError, ValueError) as exc:
+        # The cache is down: keep what was not pushed for the next push; the product page renders regardless.
+        logger.warning("Product views kept in memory: cache unavailable (%s)", exc.__class__.__name__)
+        with _pending_lock:
+            _pending.update(counts)
+
+
+def _push(counts: dict[int, int]) -> None:
+    """Push and remove from `counts` what reached the store; raises on a cache outage."""
     client, key = _redis()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         for product_id, count in counts.items():
             pipe.hincrby(key, str(product_id), count)
-        try:
-            pipe.execute()
-        except RedisError as exc:
-            # Redis is down: keep the counts for the next push; the product page renders regardless.
-            logger.warning("Product views kept in memory: Redis unavailable (%s)", exc.__class__.__name__)
-            with _pending_lock:
-                _pending.update(counts)
+        pipe.execute()
+        counts.clear()
         return
-    for product_id, count in counts.items():
+    for product_id, count in list(counts.items()):
         counter = f"{COUNTER_PREFIX}{product_id}"
         cache.add(counter, 0, timeout=None)
         cache.incr(counter, count)
+        del counts[product_id]
         ids = cache.get(INDEX_KEY) or set()
         if product_id not in ids:
             cache.set(INDEX_KEY, ids | {product_id}, timeout=None)
