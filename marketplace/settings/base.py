@@ -306,9 +306,15 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 # With REDIS_URL: Redis is broker and result store. Without: kombu's filesystem
 # transport under var/celery, so `make run` needs no server at all.
 CELERY_DATA_DIR = VAR_DIR / "celery"
+# Redis hands an unacknowledged message to another worker after the visibility timeout:
+# longer than the longest task (hard limit 300 s) and the longest retry countdown (backoff
+# capped at 600 s), or a slow task runs twice; short enough that a whole worker killed
+# costs minutes, not Redis's default hour.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -328,7 +334,11 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+# Every task is idempotent (CONTRIBUTING.md): a message is acknowledged after its task ran,
+# and a task whose worker process died (SIGKILL, OOM) goes back to the queue instead of
+# being marked done with WorkerLostError.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
@@ -346,6 +356,8 @@ CELERY_BEAT_SCHEDULE = {
     "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},
     # Orders placed but not split (e.g. the broker was down at checkout).
     "fulfilment-split-sweep": {"task": "fulfilment.orders_split_sweep", "schedule": 120.0},
+    # Pick lists and payouts of split orders whose task was lost (e.g. its worker was killed).
+    "fulfilment-follow-ups-sweep": {"task": "fulfilment.follow_ups_sweep", "schedule": 120.0},
     # Held payouts go out once the vendor's Stripe account is ready.
     "fulfilment-held-payouts": {"task": "fulfilment.payouts_held_release", "schedule": 900.0},
     # Bulk orders: invoices whose task was lost, and recipients' data after delivery.

@@ -3,7 +3,7 @@
 import tempfile
 
 from .base import *  # noqa: F403
-from .base import CACHE_OPTIONS, CELERY_BEAT_SCHEDULE, env
+from .base import CACHE_OPTIONS, CELERY_BEAT_SCHEDULE, CELERY_VISIBILITY_TIMEOUT, env
 
 SECRET_KEY = "test-key-not-secret"
 DEBUG = False
@@ -27,6 +27,7 @@ CACHES = {
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 # Tasks run in-process unless a test starts a real worker (see tests/conftest.py).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
