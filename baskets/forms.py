@@ -1,10 +1,16 @@
+from decimal import Decimal
+
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.oscar_apps.catalogue.storefront_cache import cached
 
 from .models import BasketType
 from .selectors import composer_categories, composer_vendors
+
+PRICE_FILTER_MAX = Decimal("1000000")
+_price_at_most = MaxValueValidator(PRICE_FILTER_MAX, message=_("Enter a price of at most 1.000.000 kr."))
 
 
 class ComposerFilterForm(forms.Form):
@@ -16,8 +22,15 @@ class ComposerFilterForm(forms.Form):
     )
     vendor = forms.ChoiceField(label=_("Enterprise"), required=False)
     rsov = forms.BooleanField(label=_("Only registered social enterprises (RSØV)"), required=False)
-    price_min = forms.DecimalField(label=_("Price from (kr.)"), required=False, min_value=0, decimal_places=2)
-    price_max = forms.DecimalField(label=_("Price to (kr.)"), required=False, min_value=0, decimal_places=2)
+    # Bounded, so "1e309" or forty nines get the field's message instead of a 500 in the query.
+    price_min = forms.DecimalField(
+        label=_("Price from (kr.)"), required=False, min_value=0, decimal_places=2,
+        validators=[_price_at_most],
+    )
+    price_max = forms.DecimalField(
+        label=_("Price to (kr.)"), required=False, min_value=0, decimal_places=2,
+        validators=[_price_at_most],
+    )
     in_stock = forms.BooleanField(label=_("Only in stock"), required=False)
 
     def __init__(self, *args, **kwargs):
