@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
+from marketplace.danish_postcodes import city_matches, postcode_city
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -77,6 +78,8 @@ class RecipientRow:
     basket: str = ""
     raw: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Worth a look but not wrong (the postcode list can be older than the post office).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _text(value) -> str:
@@ -144,7 +147,8 @@ def _column_map(header: list[str]) -> dict[str, int]:
         if column and column not in found:
             found[column] = index
     has_name = "name" in found or "first_name" in found or "last_name" in found
-    missing = [c for c in ("street", "postcode", "city") if c not in found]
+    # No city column is fine: the city is looked up from the postcode.
+    missing = [c for c in ("street", "postcode") if c not in found]
     if not has_name:
         missing.insert(0, "name")
     if missing:
@@ -168,6 +172,22 @@ def _postcode(value: str) -> str:
     if value.isascii() and value.isdigit() and len(value) == 3:
         return value.zfill(4)
     return value
+
+
+def _check_city(row: RecipientRow) -> None:
+    """Fill in a missing city from the postcode list; warn, never refuse, when they disagree."""
+    official = postcode_city(row.postcode)
+    if official is None:
+        message = _("Postcode %(postcode)s is not in the Danish postcode list: check it.")
+        row.warnings.append(message % {"postcode": row.postcode})
+    elif not row.city:
+        row.city = official
+        row.warnings.append(_("City filled in from the postcode: %(city)s.") % {"city": official})
+    elif not city_matches(row.postcode, row.city):
+        row.warnings.append(
+            _("Postcode %(postcode)s is %(official)s, not %(city)s: check the address.")
+            % {"postcode": row.postcode, "official": official, "city": row.city}
+        )
 
 
 def recipients_parse(
@@ -227,6 +247,8 @@ def recipients_parse(
                 row.errors.append(_("Missing %(field)s.") % {"field": labels[column]})
         if row.postcode and not re.fullmatch(r"\d{4}", row.postcode):
             row.errors.append(_("The postcode must have 4 digits."))
+        elif row.postcode:
+            _check_city(row)
         if not row.city:
             row.errors.append(_("Missing %(field)s.") % {"field": labels["city"]})
         if row.email:
@@ -264,5 +286,6 @@ def recipients_error_report(*, rows: RecipientList) -> list[list[str]]:
     width = max([len(rows.header), *(len(row.raw) for row in rows)])
     table = [[_("Row"), *rows.header, *[""] * (width - len(rows.header)), _("Errors")]]
     for row in rows:
-        table.append([row.line, *row.raw, *[""] * (width - len(row.raw)), " ".join(row.errors)])
+        problems = " ".join(row.errors + row.warnings)
+        table.append([row.line, *row.raw, *[""] * (width - len(row.raw)), problems])
     return table

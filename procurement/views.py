@@ -124,6 +124,7 @@ def order_start(request, slug):
             "form": form,
             "rows": rows,
             "error_rows": [row for row in rows if row.errors] if rows else [],
+            "warning_rows": [row for row in rows if row.warnings] if rows else [],
             "error_report": base64.b64encode(form.error_report).decode() if form.error_report else "",
             "tiers": selectors.volume_tiers(),
             "preview_ok": rows is not None and not form.errors,

@@ -217,3 +217,65 @@ def test_preview_puts_the_error_summary_first_with_a_filter_and_an_error_report(
         "Postnummeret skal have 4 cifre.",
     ]
     assert report[1][-1] == ""
+
+
+def test_missing_city_is_filled_in_from_the_postcode_list_even_without_a_city_column():
+    data = _xlsx(
+        ["Navn", "Adresse", "Postnr."],
+        [["Grete Hansen", "Girostrøget 1", 800], ["Bo Ærø", "Torvet 2", 5000]],
+        postcode_format="0000",
+    )
+
+    rows = recipients_parse(data=data, filename="modtagere.xlsx")
+
+    assert [(r.postcode, r.city, r.errors) for r in rows] == [
+        ("0800", "Høje-Taastrup", []),
+        ("5000", "Odense C", []),
+    ]
+    assert "Høje-Taastrup" in rows[0].warnings[0]
+
+
+def test_postcode_city_mismatch_is_a_warning_not_an_error():
+    text = (
+        "Navn;Adresse;Postnr.;By\r\n"
+        "Anna;Algade 1;4000;Køge\r\nBo;Torvet 2;8000;Århus C\r\nCarl;Vej 3;5000;Odense\r\n"
+    )
+
+    rows = recipients_parse(data=text.encode("cp1252"), filename="modtagere.csv")
+
+    assert [r.errors for r in rows] == [[], [], []]
+    assert rows[0].warnings == ["Postnummer 4000 er Roskilde, ikke Køge: kontrollér adressen."]
+    # Old spelling (Århus) and a town without its district letter (Odense for Odense C) are fine.
+    assert rows[1].warnings == [] and rows[2].warnings == []
+
+
+def test_unknown_postcode_is_a_warning_and_a_missing_city_stays_an_error():
+    text = "Navn;Adresse;Postnr.;By\r\nAnna;Algade 1;0001;\r\nBo;Torvet 2;0002;Et sted\r\n"
+
+    rows = recipients_parse(data=text.encode("cp1252"), filename="modtagere.csv")
+
+    assert rows[0].errors == ["Mangler by."]
+    assert rows[1].errors == []
+    assert "0002" in rows[1].warnings[0]
+
+
+def test_preview_shows_the_postcode_warnings_and_still_allows_the_quote(client, municipality):
+    client.force_login(municipality.buyer)
+    text = "Navn;Adresse;Postnr.;By\r\nAnna;Algade 1;4000;Køge\r\nBo;Torvet 2;0800;\r\n"
+    upload = io.BytesIO(text.encode("cp1252"))
+    upload.name = "modtagere.csv"
+
+    response = client.post(
+        f"/da/kommune/{municipality.organisation.slug}/bestil/",
+        {
+            "design": municipality.design.pk,
+            "requested_delivery_date": (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y"),
+            "mode": "file",
+            "recipients_file": upload,
+        },
+    )
+
+    page = response.content.decode()
+    assert 'data-testid="recipient-warnings"' in page
+    assert "Postnummer 4000 er Roskilde, ikke Køge" in page
+    assert 'id="to-quote"' in page
