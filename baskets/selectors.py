@@ -348,7 +348,7 @@ def composer_products(
             | Q(stockrecords__num_allocated__isnull=True, stockrecords__num_in_stock__gt=0)
         )
     if query:
-        products = products.filter(title__icontains=query)
+        products = products.filter(title__foldcontains=query)
     return products.distinct().order_by("title")
 
 

@@ -10,6 +10,11 @@ class MarketplaceConfig(AppConfig):
 
         from django.conf import settings
 
+        from marketplace.text_folding import text_folding_install
+
+        # "ÆBLE" finds "æblemost" on SQLite too (search and composer use __foldcontains).
+        text_folding_install()
+
         # The filesystem broker (no REDIS_URL) needs its folders before the
         # first message is sent from the web process or the worker.
         if str(settings.CELERY_BROKER_URL).startswith("filesystem://"):

@@ -142,7 +142,8 @@ def product_search(*, queryset: QuerySet, query: str) -> QuerySet:
     PostgreSQL: Danish full-text search (stemmed, so "chokolader" finds
     "chokolade"), ranked; vendors and categories match by name through EXISTS
     so no product appears twice. SQLite (`make run`): case-insensitive
-    substring matching on the same fields.
+    substring matching on the same fields, Danish letters folded too
+    (`foldcontains`, marketplace/text_folding.py).
     """
     query = query.strip()
     if not query:
@@ -173,12 +174,12 @@ def product_search(*, queryset: QuerySet, query: str) -> QuerySet:
     words = query.split()
     for word in words:
         queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(description__icontains=word)
-            | Exists(StockRecord.objects.filter(product=OuterRef("pk"), partner__name__icontains=word))
+            Q(title__foldcontains=word)
+            | Q(description__foldcontains=word)
+            | Exists(StockRecord.objects.filter(product=OuterRef("pk"), partner__name__foldcontains=word))
             | Exists(
                 Product.categories.through.objects.filter(
-                    product=OuterRef("pk"), category__name__icontains=word
+                    product=OuterRef("pk"), category__name__foldcontains=word
                 )
             )
         )
