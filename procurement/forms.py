@@ -164,3 +164,16 @@ class RejectForm(forms.Form):
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    is_admin = forms.BooleanField(
+        label=_("Organisation admin (manages members and EAN numbers)"), required=False
+    )
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    is_admin = forms.BooleanField(label=_("Organisation admin"), required=False)
+
+
+class LocationForm(forms.Form):
+    ean = forms.CharField(label=_("EAN number"), max_length=20, help_text=_("13 digits, e.g. 5798000012349."))
+    unit_name = forms.CharField(label=_("Unit"), max_length=255, validators=[validate_single_line])

@@ -60,9 +60,19 @@ class OrganisationLocation(models.Model):
         verbose_name = _("EAN location number")
         verbose_name_plural = _("EAN location numbers")
         ordering = ["unit_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ean__regex=r"^[0-9]{13}$"), name="ean_has_13_digits")
+        ]
 
     def __str__(self):
         return f"{self.ean} - {self.unit_name}"
+
+    def save(self, *args, **kwargs):
+        """The GS1 check digit is checked here too, so the admin, the shell and every form agree."""
+        self.ean = "".join((self.ean or "").split())
+        validate_ean_location(self.ean)
+        validate_single_line(self.unit_name)
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):
@@ -75,6 +85,11 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="procurement_memberships"
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.BUYER)
+    is_admin = models.BooleanField(
+        _("organisation admin"),
+        default=False,
+        help_text=_("Manages the organisation's members and EAN numbers."),
+    )
 
     class Meta:
         verbose_name = _("member")
@@ -95,6 +110,7 @@ class Invitation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail"))
     role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+    is_admin = models.BooleanField(_("organisation admin"), default=False)
     token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -44,6 +44,15 @@ def membership_role(*, user, organisation: Organisation) -> str | None:
     return Membership.Role.APPROVER if user.is_staff else None
 
 
+def membership_can_manage(*, user, organisation: Organisation) -> bool:
+    """Staff, and the organisation's own admins, manage its members and EAN numbers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    return Membership.objects.filter(user=user, organisation=organisation, is_admin=True).exists()
+
+
 def organisation_get_for_user(*, user, slug: str) -> Organisation:
     """Its own organisation to a member (or any to staff); 404 to everyone else."""
     organisation = organisations_for_user(user=user).filter(slug=slug).first()

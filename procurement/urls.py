@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("<slug:slug>/", views.organisation_detail, name="organisation"),
     path("<slug:slug>/medlemmer/", views.members, name="members"),
+    path("<slug:slug>/ean/", views.locations, name="locations"),
     path("<slug:slug>/bestil/", views.order_start, name="order-start"),
     path("<slug:slug>/bestil/tilbud/", views.order_quote, name="order-quote"),
     path("<slug:slug>/ordrer/<int:pk>/", views.order_detail, name="order-detail"),

@@ -16,7 +16,7 @@ from marketplace.csv_export import csv_writer
 from vendors.selectors import user_is_hub
 
 from . import selectors, services
-from .forms import InvitationForm, OrderConfirmForm, OrderStartForm, RejectForm
+from .forms import InvitationForm, LocationForm, MembershipForm, OrderConfirmForm, OrderStartForm, RejectForm
 from .models import BulkOrder, Invitation, Invoice, Membership, Organisation
 
 DRAFT_KEY = "procurement-draft-{}"
@@ -66,6 +66,7 @@ def organisation_detail(request, slug):
             "orders": orders,
             "invoices": invoices,
             "tiers": selectors.volume_tiers(),
+            "can_manage": selectors.membership_can_manage(user=request.user, organisation=organisation),
         },
     )
 
@@ -446,28 +447,87 @@ def impact_all(request):
     )
 
 
-@staff_member_required
+def _organisation_managed(request, slug):
+    """The organisation, to staff and its own admins; a member who is not an admin gets a 403."""
+    organisation, role = _organisation(request, slug)
+    if not selectors.membership_can_manage(user=request.user, organisation=organisation):
+        raise PermissionDenied
+    return organisation, role
+
+
+@login_required
 def members(request, slug):
-    organisation, _role = _organisation(request, slug)
-    form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.invitation_send(
-            organisation=organisation,
-            invited_by=request.user,
-            base_url=request.build_absolute_uri("/"),
-            **form.cleaned_data,
-        )
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
-        return redirect("procurement:members", slug=organisation.slug)
+    organisation, role = _organisation_managed(request, slug)
+    action = request.POST.get("action", "invite")
+    form = InvitationForm(request.POST if request.method == "POST" and action == "invite" else None)
+    if request.method == "POST":
+        if action == "invite" and form.is_valid():
+            services.invitation_send(
+                organisation=organisation,
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
+            sent = _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            messages.success(request, sent)
+            return redirect("procurement:members", slug=organisation.slug)
+        if action in ("update", "remove"):
+            membership = get_object_or_404(organisation.memberships, pk=request.POST.get("membership"))
+            try:
+                if action == "remove":
+                    services.membership_remove(membership=membership, by=request.user)
+                    messages.success(request, _("%(email)s removed.") % {"email": membership.user.email})
+                else:
+                    change = MembershipForm(request.POST)
+                    if not change.is_valid():
+                        raise services.ProcurementError(_("Choose a role."))
+                    services.membership_update(membership=membership, by=request.user, **change.cleaned_data)
+                    messages.success(request, _("%(email)s updated.") % {"email": membership.user.email})
+            except services.ProcurementError as exc:
+                for error in _errors(exc):
+                    messages.error(request, error)
+            return redirect("procurement:members", slug=organisation.slug)
     return render(
         request,
         "procurement/members.html",
         {
             "organisation": organisation,
+            "role": role,
             "form": form,
-            "memberships": organisation.memberships.select_related("user"),
+            "roles": Membership.Role.choices,
+            "memberships": organisation.memberships.select_related("user").order_by("user__email"),
             "invitations": organisation.invitations.filter(accepted_at__isnull=True),
         },
+    )
+
+
+@login_required
+def locations(request, slug):
+    organisation, role = _organisation_managed(request, slug)
+    form = LocationForm(request.POST if request.POST.get("action") == "add" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            location = get_object_or_404(organisation.locations, pk=request.POST.get("location"))
+            try:
+                services.location_remove(location=location)
+                messages.success(request, _("EAN number %(ean)s removed.") % {"ean": location.ean})
+            except services.ProcurementError as exc:
+                for error in _errors(exc):
+                    messages.error(request, error)
+            return redirect("procurement:locations", slug=organisation.slug)
+        if form.is_valid():
+            try:
+                location = services.location_add(organisation=organisation, **form.cleaned_data)
+            except services.ProcurementError as exc:
+                for error in _errors(exc):
+                    form.add_error("ean", error)
+            else:
+                messages.success(request, _("EAN number %(ean)s added.") % {"ean": location.ean})
+                return redirect("procurement:locations", slug=organisation.slug)
+    return render(
+        request,
+        "procurement/locations.html",
+        {"organisation": organisation, "role": role, "form": form, "locations": organisation.locations.all()},
     )
 
 
