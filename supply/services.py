@@ -1,8 +1,13 @@
 """Writes on offer capacity."""
 
-from django.db import transaction
+import datetime
 
-from supply.models import OfferCapacity
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from supply.models import CapacityReservation, OfferCapacity
 
 
 @transaction.atomic
@@ -16,3 +21,88 @@ def capacity_set(*, stockrecord, units_per_week: int, lead_time_days: int) -> Of
     capacity.full_clean()
     capacity.save()
     return capacity
+
+
+class CapacityExhausted(ValidationError):
+    """The capacity a plan counts on has been promised to another order meanwhile."""
+
+
+def capacity_reserve(*, plan, reference: str, order=None) -> list[CapacityReservation]:
+    """Promise the capacity weeks of ``plan`` to ``reference`` (e.g. "bulk-order:12"); all or nothing.
+
+    Locks the offers' capacity rows (in stock record order, so two orders never deadlock), adds
+    up what is already promised per week and refuses with CapacityExhausted, saving nothing,
+    when a week would be promised beyond the offer's units per week. Two concurrent orders
+    competing for the same weeks queue on the locks; the second sees the first's promise.
+    """
+    wanted: dict[tuple[int, datetime.date], int] = {}
+    for item in plan.items.values():
+        for allocation in item.allocations:
+            for monday, units in allocation.by_week.items():
+                key = (allocation.stockrecord_id, monday)
+                wanted[key] = wanted.get(key, 0) + units
+    if not wanted:
+        return []
+    stockrecord_ids = sorted({stockrecord_id for stockrecord_id, _monday in wanted})
+    with transaction.atomic():
+        capacities = {
+            capacity.stockrecord_id: capacity
+            for capacity in OfferCapacity.objects.select_for_update()
+            .filter(stockrecord_id__in=stockrecord_ids)
+            .order_by("stockrecord_id")
+        }
+        promised = {
+            (row["stockrecord_id"], row["week"]): row["units"]
+            for row in CapacityReservation.objects.filter(
+                stockrecord_id__in=stockrecord_ids,
+                status=CapacityReservation.Status.RESERVED,
+                week__in=sorted({monday for _sr, monday in wanted}),
+            )
+            .values("stockrecord_id", "week")
+            .annotate(units=Sum("units"))
+        }
+        for (stockrecord_id, monday), units in sorted(wanted.items()):
+            capacity = capacities.get(stockrecord_id)
+            free = (capacity.units_per_week if capacity else 0) - promised.get((stockrecord_id, monday), 0)
+            if units > free:
+                raise CapacityExhausted(
+                    _(
+                        "%(units)d units in the week of %(week)s are no longer free for offer %(offer)s "
+                        "(%(free)d left)."
+                    )
+                    % {
+                        "units": units,
+                        "week": monday.strftime("%d.%m.%Y"),
+                        "offer": stockrecord_id,
+                        "free": max(free, 0),
+                    }
+                )
+        return CapacityReservation.objects.bulk_create(
+            [
+                CapacityReservation(
+                    stockrecord_id=stockrecord_id, week=monday, units=units, order=order, reference=reference
+                )
+                for (stockrecord_id, monday), units in sorted(wanted.items())
+            ]
+        )
+
+
+def capacity_release(*, reference: str | None = None, order=None, stockrecord_ids=None) -> int:
+    """Give back the capacity promised to ``reference`` or ``order`` (or only some offers); returns rows."""
+    if reference is None and order is None:
+        raise ValueError("Say whose capacity to release (reference or order).")
+    reservations = CapacityReservation.objects.filter(status=CapacityReservation.Status.RESERVED)
+    if reference is not None:
+        reservations = reservations.filter(reference=reference)
+    if order is not None:
+        reservations = reservations.filter(order=order)
+    if stockrecord_ids is not None:
+        reservations = reservations.filter(stockrecord_id__in=list(stockrecord_ids))
+    return reservations.update(status=CapacityReservation.Status.RELEASED)
+
+
+def capacity_attach(*, reference: str, order) -> int:
+    """Tie the capacity promised to ``reference`` (a quote or bulk order) to the Oscar order placed for it."""
+    return CapacityReservation.objects.filter(
+        reference=reference, status=CapacityReservation.Status.RESERVED
+    ).update(order=order)
