@@ -15,6 +15,8 @@ from oscar.core.loading import get_model
 from vendors.models import VendorOrder, VendorProfile
 from vendors.selectors import vendor_for_user
 
+from .models import VendorOrderLine
+
 Line = get_model("order", "Line")
 LineAttribute = get_model("order", "LineAttribute")
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -77,11 +79,44 @@ class BasketGroup:
 
 
 @dataclass
+class LinePart:
+    """The active units of one order line that one vendor order delivers (a VendorOrderLine)."""
+
+    vendor_order_id: int
+    partner_id: int
+    partner_name: str
+    sku: str
+    quantity: int
+
+
+@dataclass
 class OrderBaskets:
     lines: list[OrderLine]
     groups: list[BasketGroup]
     loose: list[OrderLine]
     group_of: dict[int, BasketGroup]
+    # {line id: its active parts}; a line no vendor delivers any more (cancelled) has none.
+    parts: dict[int, list[LinePart]] = field(default_factory=dict)
+
+    def basket_split(self, line, quantity: int) -> tuple[int, int]:
+        """(units per basket, number of baskets) for `quantity` units of `line` in its gift basket.
+
+        A line of 500 baskets delivered by vendors A 200 and B 300 (or an
+        Oscar line per offer, 200 of 500 baskets) gives A (1, 200): units per
+        basket come from the basket's composition, not from one part.
+        """
+        group = self.group_of[line.pk]
+        if group.quantity and quantity % group.quantity == 0:
+            return quantity // group.quantity, group.quantity
+        key = line.partner_sku or line.upc or line.title
+        product_total = sum(
+            other.quantity for other in group.lines if (other.partner_sku or other.upc or other.title) == key
+        )
+        if group.quantity and product_total % group.quantity == 0:
+            per_basket = product_total // group.quantity
+            if per_basket and quantity % per_basket == 0:
+                return per_basket, quantity // per_basket
+        return quantity, 1
 
 
 def _gift_basket_groups_info(references) -> dict[str, tuple[str, int, str]]:
@@ -99,7 +134,7 @@ def _gift_basket_groups_info(references) -> dict[str, tuple[str, int, str]]:
 
 
 def order_baskets(*, order) -> OrderBaskets:
-    """The order's lines grouped into gift baskets, in three queries whatever the size.
+    """The order's lines grouped into gift baskets, in four queries whatever the size.
 
     Lines of one gift basket share the value of the "gift-basket" line option
     (the composer's convention, see baskets.selectors.order_gift_basket_groups);
@@ -121,6 +156,22 @@ def order_baskets(*, order) -> OrderBaskets:
         ).values_list("line_id", "value")
     )
     info = _gift_basket_groups_info(set(reference_of.values())) if reference_of else {}
+    parts: dict[int, list[LinePart]] = defaultdict(list)
+    for vo_id, line_id, partner_id, partner_name, sku, quantity in (
+        VendorOrderLine.objects.filter(
+            line_id__in=[line.pk for line in lines], status=VendorOrderLine.Status.ACTIVE
+        )
+        .order_by("pk")
+        .values_list(
+            "vendor_order_id",
+            "line_id",
+            "vendor_order__partner_id",
+            "vendor_order__partner__name",
+            "stockrecord__partner_sku",
+            "quantity",
+        )
+    ):
+        parts[line_id].append(LinePart(vo_id, partner_id, partner_name, sku or "", quantity))
     groups: dict[str, BasketGroup] = {}
     loose = []
     group_of = {}
@@ -137,7 +188,9 @@ def order_baskets(*, order) -> OrderBaskets:
             )
         group.lines.append(line)
         group_of[line.pk] = group
-    return OrderBaskets(lines=lines, groups=list(groups.values()), loose=loose, group_of=group_of)
+    return OrderBaskets(
+        lines=lines, groups=list(groups.values()), loose=loose, group_of=group_of, parts=dict(parts)
+    )
 
 
 # --- Pick list -------------------------------------------------------------------------
@@ -180,22 +233,28 @@ class PickList:
 def vendor_order_pick_list(*, vendor_order: VendorOrder, baskets: OrderBaskets | None = None) -> PickList:
     """What the vendor picks: each product once with its total, and which gift baskets it goes into.
 
+    Counts the vendor order's ACTIVE vendor-order lines: cancelled or declined
+    units are not on it, units re-sourced from this vendor are.
+
     Pass `baskets` (order_baskets of the order) when making several pick lists of one order.
     """
     if baskets is None:
         baskets = order_baskets(order=vendor_order.order)
     rows: dict[str, PickRow] = {}
     for line in baskets.lines:
-        if line.partner_id != vendor_order.partner_id:
-            continue
-        key = line.partner_sku or line.upc or line.title
-        row = rows.setdefault(key, PickRow(title=line.title, sku=line.partner_sku))
-        row.quantity += line.quantity
-        group = baskets.group_of.get(line.pk)
-        if group is None:
-            row.loose += line.quantity
-        else:
-            row.baskets.append((group.name, group.per_basket_quantity(line), group.quantity))
+        for part in baskets.parts.get(line.pk, ()):
+            if part.vendor_order_id != vendor_order.pk:
+                continue
+            sku = part.sku or line.partner_sku
+            key = sku or line.upc or line.title
+            row = rows.setdefault(key, PickRow(title=line.title, sku=sku))
+            row.quantity += part.quantity
+            group = baskets.group_of.get(line.pk)
+            if group is None:
+                row.loose += part.quantity
+            else:
+                per_basket, count = baskets.basket_split(line, part.quantity)
+                row.baskets.append((group.name, per_basket, count))
     hub = hub_profile()
     is_hub = hub is not None and hub.partner_id == vendor_order.partner_id
     return PickList(
@@ -286,16 +345,23 @@ def order_assembly_plan(*, order, baskets: OrderBaskets | None = None) -> Assemb
     vendor_orders = list(
         VendorOrder.objects.filter(order=order).select_related("partner").order_by("partner__name")
     )
-    status_by_partner = {vo.partner_id: vo.get_status_display() for vo in vendor_orders}
+    status_of = {vo.pk: vo.get_status_display() for vo in vendor_orders}
 
-    def item(line, per_basket):
-        return AssemblyItem(
-            title=line.title,
-            vendor=line.partner_name,
-            per_basket=per_basket,
-            quantity=line.quantity,
-            vendor_order_status=status_by_partner.get(line.partner_id, ""),
-        )
+    def items(line, grouped):
+        """One item per vendor delivering active units of the line; none when all were cancelled."""
+        result = []
+        for part in baskets.parts.get(line.pk, ()):
+            per_basket = baskets.basket_split(line, part.quantity)[0] if grouped else part.quantity
+            result.append(
+                AssemblyItem(
+                    title=line.title,
+                    vendor=part.partner_name,
+                    per_basket=per_basket,
+                    quantity=part.quantity,
+                    vendor_order_status=status_of.get(part.vendor_order_id, ""),
+                )
+            )
+        return result
 
     return AssemblyPlan(
         order=order,
@@ -304,11 +370,11 @@ def order_assembly_plan(*, order, baskets: OrderBaskets | None = None) -> Assemb
                 name=group.name,
                 quantity=group.quantity,
                 gift_message=group.gift_message,
-                items=[item(line, group.per_basket_quantity(line)) for line in group.lines],
+                items=[item for line in group.lines for item in items(line, True)],
             )
             for group in baskets.groups
         ],
-        loose=[item(line, line.quantity) for line in baskets.loose],
+        loose=[item for line in baskets.loose for item in items(line, False)],
         address=order.shipping_address,
         vendor_orders=vendor_orders,
     )

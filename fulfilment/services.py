@@ -21,6 +21,7 @@ from oscar.core.loading import get_model
 from vendors.models import OrderSplitState, VendorOrder, VendorProfile
 
 from . import selectors
+from .models import VendorOrderLine
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,81 @@ def _ore(amount: Decimal) -> Decimal:
 
 def amount_in_ore(amount: Decimal) -> int:
     return int((_ore(amount) * 100).to_integral_value())
+
+
+def line_part_amounts(*, line_price: Decimal, line_quantity: int, quantities: list[int]) -> list[Decimal]:
+    """The price of each part of one order line, to the øre, in the order given.
+
+    A part of q units is worth q × the line's unit price (line price / line
+    quantity). Rounded cumulatively — part i gets round(price × units up to i /
+    quantity) − round(price × units before i / quantity) — so the parts of a
+    whole line add up to the line price exactly and a part of all units is the
+    line price itself, whatever the quantity (7 units of 100.00 kr.: 14.29 +
+    28.57 + 57.14).
+    """
+    amounts, before, done = [], Decimal(0), 0
+    for quantity in quantities:
+        done += quantity
+        upto = line_price if done == line_quantity else _ore(line_price * done / line_quantity)
+        amounts.append(upto - before)
+        before = upto
+    return amounts
+
+
+def _commission_and_payout(subtotal_incl: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
+    commission = _ore(subtotal_incl * rate)
+    return commission, subtotal_incl - commission
+
+
+def vendor_orders_recompute(*, order_id: int) -> dict[int, tuple[Decimal, Decimal]]:
+    """Set every vendor order's subtotals, commission and payout from its ACTIVE vendor-order lines.
+
+    Each order line's active parts are priced with `line_part_amounts` (in
+    row order), so the vendors' subtotals plus what was cancelled add up to
+    the order lines to the øre. Returns {vendor order id: (old payout, new
+    payout)} for the vendor orders whose payout changed. Call it inside the
+    transaction that changed the rows, with the vendor orders locked. A fixed
+    number of queries.
+    """
+    rows = list(
+        VendorOrderLine.objects.filter(vendor_order__order_id=order_id, status=VendorOrderLine.Status.ACTIVE)
+        .order_by("line_id", "pk")
+        .values_list(
+            "vendor_order_id",
+            "line_id",
+            "quantity",
+            "line__quantity",
+            "line__line_price_excl_tax",
+            "line__line_price_incl_tax",
+        )
+    )
+    by_line: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_line[row[1]].append(row)
+    excl: dict[int, Decimal] = defaultdict(Decimal)
+    incl: dict[int, Decimal] = defaultdict(Decimal)
+    for parts in by_line.values():
+        _vo, _line, _q, line_quantity, price_excl, price_incl = parts[0]
+        quantities = [q for _vo, _l, q, *_rest in parts]
+        for totals, price in ((excl, price_excl), (incl, price_incl)):
+            amounts = line_part_amounts(line_price=price, line_quantity=line_quantity, quantities=quantities)
+            for part, amount in zip(parts, amounts, strict=True):
+                totals[part[0]] += amount
+    changed, dirty = {}, []
+    for vo in VendorOrder.objects.filter(order_id=order_id):
+        subtotal_incl = incl.get(vo.pk, Decimal(0))
+        commission, payout = _commission_and_payout(subtotal_incl, vo.commission_rate)
+        new = (excl.get(vo.pk, Decimal(0)), subtotal_incl, commission, payout)
+        if new != (vo.subtotal_excl_tax, vo.subtotal_incl_tax, vo.commission, vo.payout_amount):
+            if payout != vo.payout_amount:
+                changed[vo.pk] = (vo.payout_amount, payout)
+            vo.subtotal_excl_tax, vo.subtotal_incl_tax, vo.commission, vo.payout_amount = new
+            dirty.append(vo)
+    if dirty:
+        VendorOrder.objects.bulk_update(
+            dirty, ["subtotal_excl_tax", "subtotal_incl_tax", "commission", "payout_amount"]
+        )
+    return changed
 
 
 # --- The split -----------------------------------------------------------------
@@ -112,18 +188,18 @@ def order_split(*, order_id: int) -> list[VendorOrder]:
         order = Order.objects.get(pk=order_id)
         lines = list(
             Line.objects.filter(order_id=order_id).values_list(
-                "pk", "partner_id", "line_price_excl_tax", "line_price_incl_tax"
+                "pk", "partner_id", "line_price_excl_tax", "line_price_incl_tax", "quantity", "stockrecord_id"
             )
         )
-        if any(partner_id is None for _pk, partner_id, _e, _i in lines):
+        if any(partner_id is None for _pk, partner_id, _e, _i, _q, _s in lines):
             raise SplitError(f"Order {order.number} has a line without a vendor")
 
         by_partner: dict[int, dict] = defaultdict(
             lambda: {"lines": [], "excl": Decimal(0), "incl": Decimal(0)}
         )
-        for pk, partner_id, excl, incl in lines:
+        for pk, partner_id, excl, incl, quantity, stockrecord_id in lines:
             bucket = by_partner[partner_id]
-            bucket["lines"].append(pk)
+            bucket["lines"].append((pk, quantity, stockrecord_id))
             bucket["excl"] += excl
             bucket["incl"] += incl
 
@@ -138,8 +214,7 @@ def order_split(*, order_id: int) -> list[VendorOrder]:
             rate = rates.get(partner_id)
             rate = settings.MARKETPLACE_COMMISSION_RATE if rate is None else rate
             subtotal_incl = _ore(bucket["incl"])
-            commission = _ore(subtotal_incl * rate)
-            payout = subtotal_incl - commission
+            commission, payout = _commission_and_payout(subtotal_incl, rate)
             vendor_orders.append(
                 VendorOrder(
                     order_id=order_id,
@@ -163,7 +238,18 @@ def order_split(*, order_id: int) -> list[VendorOrder]:
             [
                 Through(vendororder_id=vo.pk, line_id=line_id)
                 for vo, (_partner_id, bucket) in zip(created, sorted(by_partner.items()), strict=True)
-                for line_id in bucket["lines"]
+                for line_id, _quantity, _stockrecord_id in bucket["lines"]
+            ]
+        )
+        # The quantity-exact rows: all of each line's units with its vendor (one query).
+        VendorOrderLine.objects.bulk_create(
+            [
+                VendorOrderLine(
+                    vendor_order_id=vo.pk, line_id=line_id, quantity=quantity, stockrecord_id=stockrecord_id
+                )
+                for vo, (_partner_id, bucket) in zip(created, sorted(by_partner.items()), strict=True)
+                for line_id, quantity, stockrecord_id in bucket["lines"]
+                if quantity > 0
             ]
         )
 
@@ -256,7 +342,18 @@ _EVENT_NAMES = {
 }
 
 
-def _shipping_event_record(*, vendor_order: VendorOrder, code: str, notes: str = "") -> None:
+def _shipping_event_record(
+    *, vendor_order: VendorOrder, code: str, notes: str = "", quantities: dict[int, int] | None = None
+) -> None:
+    """An Oscar shipping event for the vendor order's active units (or the given {line id: units})."""
+    if quantities is None:
+        quantities = defaultdict(int)
+        for line_id, quantity in VendorOrderLine.objects.filter(
+            vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE
+        ).values_list("line_id", "quantity"):
+            quantities[line_id] += quantity
+    if not quantities:
+        return
     event_type, _created = ShippingEventType.objects.get_or_create(
         code=code, defaults={"name": _EVENT_NAMES[code]}
     )
@@ -264,7 +361,7 @@ def _shipping_event_record(*, vendor_order: VendorOrder, code: str, notes: str =
     ShippingEventQuantity.objects.bulk_create(
         [
             ShippingEventQuantity(event=event, line_id=line_id, quantity=quantity)
-            for line_id, quantity in vendor_order.lines.values_list("pk", "quantity")
+            for line_id, quantity in sorted(quantities.items())
         ]
     )
 
