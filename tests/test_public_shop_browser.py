@@ -1,0 +1,142 @@
+"""The public shop a buyer would trust: axe finds no critical or serious violation on the main pages,
+desktop and phone, and no page scrolls sideways on a 375 px phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS
+from marketplace.demo import DEMO_PASSWORD, MUNICIPAL_EMAIL, vendor_email
+
+READY_MADE = "/da/gavekurve/faerdige/julekurv-fra-aarhus/"
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 375, "height": 812}}
+BLOCKING = {"critical", "serious"}
+
+
+def _axe_blocking(page):
+    """axe-core (bundled by axe-playwright-python, no download) on the page: critical/serious only."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(f"{n['target']} {n['any'][0]['message'] if n['any'] else ''}" for n in v["nodes"][:6])
+        for v in result.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def _scrolls_sideways(page):
+    return page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.documentElement.scrollWidth, innerWidth]"
+    )
+
+
+def _login(page, base, email):
+    page.goto(f"{base}/da/accounts/login/")
+    page.fill("#id_login-username", email)
+    page.fill("#id_login-password", DEMO_PASSWORD)
+    page.click("button[name=login_submit]")
+    page.wait_for_load_state("load")
+
+
+class Sweep:
+    def __init__(self, page, width_name):
+        self.page = page
+        self.width_name = width_name
+        self.problems = {}
+
+    def check(self, name):
+        page = self.page
+        page.wait_for_load_state("load")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"shop-{name}-{self.width_name}.png"), full_page=True)
+        found = _axe_blocking(page)
+        if self.width_name == "phone":
+            scroll_width, doc_width, inner = _scrolls_sideways(page)
+            if scroll_width > inner or doc_width > inner:
+                wide = page.evaluate(
+                    """() => [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+                        .slice(-3)
+                        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""  # noqa: E501
+                )
+                found.append(f"scrolls sideways: {scroll_width}px wide at {inner}px: {wide}")
+        if found:
+            self.problems[f"{name} {page.url}"] = found
+            (ARTIFACTS / f"shop-{name}-{self.width_name}-axe.txt").write_text("\n".join(found))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width_name", list(WIDTHS))
+def test_main_pages_have_no_serious_accessibility_violations_and_fit_the_screen(
+    browser, live_server, demo_data, width_name
+):
+    from procurement.demo import ORGANISATION_SLUG
+
+    base = live_server.url
+    context = browser.new_context(locale="da-DK", viewport=WIDTHS[width_name])
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    sweep = Sweep(page, width_name)
+    try:
+        for name, path in (
+            ("home", "/da/"),
+            ("catalogue", "/da/catalogue/"),
+            ("ready-made", READY_MADE),
+            ("composer", "/da/gavekurve/sammensaet/"),
+            ("kommune", "/da/kommune/"),
+            ("login", "/da/accounts/login/"),
+        ):
+            page.goto(base + path)
+            sweep.check(name)
+
+        # A product page: the first product card of the catalogue.
+        page.goto(base + "/da/catalogue/")
+        page.locator(".product_pod h3 a, article h3 a").first.click()
+        sweep.check("product")
+
+        # The basket and the guest checkout steps up to the preview.
+        page.goto(base + READY_MADE)
+        page.locator("form[action$='/i-kurv/'] button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/da/basket/$"))
+        sweep.check("basket")
+        page.goto(base + "/da/checkout/")
+        sweep.check("checkout-login")
+        page.fill("#id_username", "gaest@example.dk")
+        page.check("input[value=anonymous]")
+        page.locator("form button[type=submit]").first.click()
+        expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
+        sweep.check("checkout-address")
+        page.fill("#id_first_name", "Karen")
+        page.fill("#id_last_name", "Jensen")
+        page.fill("#id_line1", "Vestergade 3")
+        page.fill("#id_postcode", "8000")
+        page.fill("#id_line4", "Aarhus C")
+        page.fill("#id_phone_number", "20 30 40 50")
+        page.locator("#new_shipping_address button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"/checkout/shipping-method/$"))
+        sweep.check("checkout-shipping")
+        page.locator("form:has(input[value=delivery]) button").click()
+        expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
+        sweep.check("checkout-preview")
+
+        # The vendor dashboard home.
+        context.clear_cookies()
+        _login(page, base, vendor_email("havefolket"))
+        page.goto(base + "/da/dashboard/")
+        sweep.check("vendor-dashboard")
+
+        # The municipal order page.
+        context.clear_cookies()
+        _login(page, base, MUNICIPAL_EMAIL)
+        page.goto(f"{base}/da/kommune/{ORGANISATION_SLUG}/bestil/")
+        sweep.check("municipal-order")
+    finally:
+        context.close()
+
+    assert sweep.problems == {}, "\n".join(
+        f"{where}:\n  " + "\n  ".join(found) for where, found in sweep.problems.items()
+    )
