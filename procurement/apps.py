@@ -6,3 +6,6 @@ class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = _("Public procurement")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import notifications  # noqa: F401 (connects the buyer e-mails)

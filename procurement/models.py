@@ -90,6 +90,13 @@ class Membership(models.Model):
         default=False,
         help_text=_("Manages the organisation's members and EAN numbers."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails about this member's orders: the one they last ordered in."),
+    )
 
     class Meta:
         verbose_name = _("member")

@@ -35,6 +35,7 @@ from .models import (
     OrganisationLocation,
     Recipient,
 )
+from .notifications import active_language
 from .selectors import Quote, bulk_quote, earliest_delivery_date  # noqa: F401 (re-exported)
 from .strategy import VolumeDiscountVAT
 
@@ -87,7 +88,11 @@ def invitation_accept(*, invitation: Invitation, user) -> Membership:
     membership, _created = Membership.objects.update_or_create(
         organisation=invitation.organisation,
         user=user,
-        defaults={"role": invitation.role, "is_admin": invitation.is_admin},
+        defaults={
+            "role": invitation.role,
+            "is_admin": invitation.is_admin,
+            "language": active_language(),
+        },
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
@@ -362,12 +367,6 @@ def bulk_order_reject(*, bulk_order: BulkOrder, user, reason: str) -> BulkOrder:
     bulk_order.decided_at = timezone.now()
     bulk_order.rejection_reason = reason.strip()
     bulk_order.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
-    if bulk_order.created_by and bulk_order.created_by.email:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Your order was rejected")
-            body = render_to_string("procurement/emails/rejected.txt", {"bulk_order": bulk_order})
-        email = bulk_order.created_by.email
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return bulk_order
 
 
