@@ -5,6 +5,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# Links in e-mails point here (marketplace/site_url.py); the Site row follows it at migrate.
+SITE_DOMAIN ?= 127.0.0.1:$(PORT)
+export SITE_DOMAIN
 # honcho gives each Procfile process its own $$PORT; the Stripe double posts webhooks to the web's.
 WEB_PORT := $(PORT)
 export WEB_PORT

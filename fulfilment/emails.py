@@ -9,6 +9,7 @@ from django.utils import translation
 from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_bytes
+from marketplace.site_url import site_url
 from vendors.models import VendorOrder
 
 from . import selectors
@@ -21,11 +22,8 @@ PICK_LISTS_EVENT = "FULFILMENT_PICK_LISTS"
 
 
 def _site_url() -> str:
-    """Scheme and host for links in e-mails (the Site's domain)."""
-    from django.contrib.sites.models import Site
-
-    scheme = "https" if getattr(settings, "SESSION_COOKIE_SECURE", False) else "http"
-    return f"{scheme}://{Site.objects.get_current().domain}"
+    """Scheme and host for links in e-mails (SITE_SCHEME and SITE_DOMAIN)."""
+    return site_url()
 
 
 def order_pick_lists_send(*, order_id: int) -> int:

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 import stripe
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -34,6 +33,7 @@ from oscar.core.prices import Price
 
 from marketplace.layout.middleware import basket_lines_prefetch
 from marketplace.layout.offers import offers_exist
+from marketplace.site_url import site_current, site_url
 
 from .gateway import from_ore, idempotency_key, stripe_api, to_ore
 from .models import CheckoutPayment, StripeEvent
@@ -597,7 +597,7 @@ def order_confirmation_send(*, order_id: int, language: str) -> None:
     order = Order.objects.get(pk=order_id)
     with translation.override(language):
         ctx = {"user": order.user, "order": order, "lines": order.lines.all(), "request": None,
-               "site": Site.objects.get_current()}
+               "site": site_current()}
         try:
             if order.user_id:
                 path = reverse("customer:order", kwargs={"order_number": order.number})
@@ -608,7 +608,7 @@ def order_confirmation_send(*, order_id: int, language: str) -> None:
             path = ""
         if path:
             ctx["status_path"] = path
-            ctx["status_url"] = f"http://{ctx['site'].domain}{path}"
+            ctx["status_url"] = site_url(path)
         OrderDispatcher(logger=logger).send_order_placed_email_for_user(order, ctx)
 
 

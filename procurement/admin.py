@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.site_url import site_url
+
 from . import services
 from .models import (
     BulkOrder,
@@ -46,7 +48,7 @@ class InvitationAdmin(admin.ModelAdmin):
             email=obj.email,
             role=obj.role,
             invited_by=request.user,
-            base_url=request.build_absolute_uri("/"),
+            base_url=site_url(),
         )
         obj.pk = invitation.pk
         messages.info(request, _("Invitation e-mailed to %(email)s.") % {"email": obj.email})

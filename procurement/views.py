@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.csv_export import csv_writer
+from marketplace.site_url import site_url
 from vendors.selectors import user_is_hub
 
 from . import selectors, services
@@ -150,7 +151,7 @@ def order_quote(request, slug):
                 organisation=organisation,
                 user=request.user,
                 draft=draft,
-                base_url=request.build_absolute_uri("/"),
+                base_url=site_url(),
                 **{k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate_po"},
             )
         except services.ProcurementError as exc:
@@ -465,7 +466,7 @@ def members(request, slug):
             services.invitation_send(
                 organisation=organisation,
                 invited_by=request.user,
-                base_url=request.build_absolute_uri("/"),
+                base_url=site_url(),
                 **form.cleaned_data,
             )
             sent = _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}

@@ -25,6 +25,7 @@ from oscar.core.loading import get_model
 from marketplace.csv_export import csv_bytes
 from marketplace.danish_identifiers import cvr_compact, validate_cvr
 from marketplace.money import danish_price_parse
+from marketplace.site_url import site_url
 from marketplace.vendor_html import vendor_text_clean
 from vendors.models import ProductImport, VendorProfile
 from vendors.selectors import approval_required
@@ -73,6 +74,11 @@ def _mail(*, template: str, to: str, context: dict) -> None:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
     transaction.on_commit(send)
+
+
+def _dashboard_url() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return site_url(reverse("dashboard:index"))
 
 
 @transaction.atomic
@@ -158,7 +164,7 @@ def vendor_approve(*, vendor: VendorProfile) -> VendorProfile:
     _mail(
         template="approved",
         to=vendor.contact_email,
-        context={"vendor": vendor, "dashboard_path": reverse("dashboard:index")},
+        context={"vendor": vendor, "dashboard_url": _dashboard_url()},
     )
     return vendor
 

@@ -196,6 +196,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- Links in e-mails (issue 11 point 14) ---------------------------------------
+# Absolute links are built from these (marketplace/site_url.py), never from a request's host;
+# the Site row follows them after every migrate. `make run` sets SITE_DOMAIN=127.0.0.1:$PORT.
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
+SITE_SCHEME = env.str("SITE_SCHEME", default="http")
+
 # --- Localisation: Danish first, English second --------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

@@ -34,6 +34,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE = CELERY_BEAT_SCHEDULE
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SITE_DOMAIN = "faelleskurv.test"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="fk-media-")
 EINVOICE_OUTBOX_DIR = tempfile.mkdtemp(prefix="fk-einvoice-outbox-")

@@ -23,7 +23,7 @@ def test_staff_invitation_email_lets_the_user_join_as_approver(client, municipal
     )
 
     assert mail.outbox[-1].to == ["ny@eksempel-kommune.example"]
-    link = re.search(r"http://testserver(/da/kommune/invitation/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://faelleskurv\.test(/da/kommune/invitation/\S+/)", mail.outbox[-1].body).group(1)
     stranger = get_user_model().objects.create_user(username="x", email="other@example.com", password="x")
     invited = get_user_model().objects.create_user(
         username="ny", email="ny@eksempel-kommune.example", password="x"
