@@ -11,8 +11,8 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-# Links in e-mails: the public domain must be given, and is served over HTTPS.
-SITE_DOMAIN = env.str("SITE_DOMAIN")
+# Links in e-mails: the public domain (default: the first allowed host), served over HTTPS.
+SITE_DOMAIN = env.str("SITE_DOMAIN", default=ALLOWED_HOSTS[0] if ALLOWED_HOSTS else "")
 SITE_SCHEME = env.str("SITE_SCHEME", default="https")
 
 DATABASES = {"default": env.db("DATABASE_URL")}
