@@ -351,6 +351,8 @@ def plan_solve(
 ) -> SourcingPlan:
     """Source every product of ``demand`` across ``offers`` (no database)."""
     _demand_check(demand)
+    if need_by < today:  # stock is "there now", not yesterday: a plan for a past date would promise it
+        raise SourcingError(f"The date the units are needed by ({need_by}) is in the past.")
     items = {
         product_id: _item_solve(
             product_id, quantity, offers.get(product_id, []), need_by=need_by, today=today
@@ -399,6 +401,8 @@ def largest_feasible_baskets(
     """
     _demand_check(per_basket)
     today = today or datetime.date.today()
+    if need_by < today:
+        return 0
     if offers is None:
         offers = offers_load(per_basket, today=today)
     return _baskets_possible(per_basket, offers, need_by=need_by, today=today)
