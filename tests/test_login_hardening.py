@@ -1,7 +1,10 @@
 """Login throttling (django-axes) and password rules (issue 11 point 13)."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
@@ -101,14 +104,84 @@ def test_registration_refuses_weak_passwords_with_the_reason(client, password, m
     assert not get_user_model().objects.filter(email="nyebruger@example.dk").exists()
 
 
-def test_registration_with_a_strong_password_creates_the_account(client):
+def register(client, email="ny@example.dk"):
     with translation.override("en"):
         url = reverse("customer:register")
+    return client.post(url, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
 
-    response = client.post(url, {"email": "ny@example.dk", "password1": PASSWORD, "password2": PASSWORD})
+
+def verification_link(email="ny@example.dk"):
+    message = [m for m in mail.outbox if m.to == [email]][-1]
+    return re.search(r"http://faelleskurv\.test(/en/accounts/verify/\S+/)", message.body).group(1)
+
+
+def test_registration_creates_an_inactive_account_and_mails_an_absolute_confirmation_link(client):
+    response = register(client)
 
     assert response.status_code == 302
-    assert get_user_model().objects.get(email="ny@example.dk").check_password(PASSWORD)
+    user = get_user_model().objects.get(email="ny@example.dk")
+    assert user.check_password(PASSWORD) and not user.is_active
+    assert "_auth_user_id" not in client.session
+    assert mail.outbox[-1].subject == "Confirm your e-mail address for Fælleskurv"
+    assert verification_link()
+
+
+def test_an_unconfirmed_account_cannot_log_in(client):
+    register(client)
+
+    response = shop_login(client, "ny@example.dk", PASSWORD)
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_confirmation_link_activates_the_account_and_logs_in_once(client):
+    register(client)
+    link = verification_link()
+
+    response = client.get(link)
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="ny@example.dk")
+    assert user.is_active and client.session["_auth_user_id"] == str(user.pk)
+    client.logout()
+    again = client.get(link, follow=True)
+    assert "This confirmation link is invalid or has expired." in again.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_tampered_confirmation_link_activates_nothing(client):
+    register(client)
+    link = verification_link()
+
+    response = client.get(link[:-3] + "xx/", follow=True)
+
+    assert "This confirmation link is invalid or has expired." in response.content.decode()
+    assert not get_user_model().objects.get(email="ny@example.dk").is_active
+
+
+def test_danish_registration_mails_the_link_in_danish(client):
+    with translation.override("da"):
+        url = reverse("customer:register")
+    client.post(url, {"email": "dansk@example.dk", "password1": PASSWORD, "password2": PASSWORD})
+
+    message = mail.outbox[-1]
+    assert message.subject == "Bekræft din e-mailadresse hos Fælleskurv"
+    assert "http://faelleskurv.test/da/accounts/verify/" in message.body
+
+
+def test_an_unconfirmed_account_can_still_check_out_as_a_guest(client, demo_data):
+    from oscar.core.loading import get_model
+
+    register(client, email="gaest@example.dk")
+    product = get_model("catalogue", "Product").objects.filter(
+        is_public=True, stockrecords__num_in_stock__gt=0).first()
+    client.post(f"/en/basket/add/{product.pk}/", {"quantity": "1"})
+
+    response = client.post("/en/checkout/", {"username": "gaest@example.dk", "options": "anonymous"})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/checkout/shipping-address/")
 
 
 def test_password_change_refuses_a_weak_new_password(client, buyer):

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 from oscar.apps.checkout.forms import ShippingMethodForm  # noqa: F401  (loaded via get_classes)
@@ -38,6 +39,18 @@ class GatewayForm(oscar_forms.GatewayForm):
         self.fields["password"].widget = _PasswordInputWithoutRequired(
             attrs=self.fields["password"].widget.attrs)
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self):
+        """A guest whose address only has an unconfirmed account may still check out as a guest."""
+        cleaned_data = super().clean()
+        email = self.cleaned_data.get("username")
+        if self.is_guest_checkout() and email and "username" in self._errors:
+            User = get_user_model()
+            if not User._default_manager.filter(email__iexact=email, is_active=True).exists():
+                del self._errors["username"]
+                self.data = self.data.copy()
+                self.data[self.add_prefix("options")] = self.GUEST
+        return cleaned_data
 
 
 class ShippingAddressForm(oscar_forms.ShippingAddressForm):
