@@ -24,7 +24,16 @@ def capacity_set(*, stockrecord, units_per_week: int, lead_time_days: int) -> Of
 
 
 class CapacityExhausted(ValidationError):
-    """The capacity a plan counts on has been promised to another order meanwhile."""
+    """The capacity a plan counts on has been promised to another order meanwhile.
+
+    ``product_id``, ``stockrecord_id``, ``week``, ``units`` (wanted) and ``free`` name the first
+    week that no longer fits, so a caller can tell the buyer which item ran short.
+    """
+
+    def __init__(self, message, *, product_id=None, stockrecord_id=None, week=None, units=0, free=0):
+        super().__init__(message)
+        self.product_id, self.stockrecord_id, self.week = product_id, stockrecord_id, week
+        self.units, self.free = units, free
 
 
 def capacity_reserve(*, plan, reference: str, order=None) -> list[CapacityReservation]:
@@ -36,21 +45,36 @@ def capacity_reserve(*, plan, reference: str, order=None) -> list[CapacityReserv
     competing for the same weeks queue on the locks; the second sees the first's promise.
     """
     wanted: dict[tuple[int, datetime.date], int] = {}
+    product_of: dict[int, int] = {}
     for item in plan.items.values():
         for allocation in item.allocations:
+            product_of[allocation.stockrecord_id] = allocation.product_id
             for monday, units in allocation.by_week.items():
-                key = (allocation.stockrecord_id, monday)
-                wanted[key] = wanted.get(key, 0) + units
-    if not wanted:
-        return []
-    stockrecord_ids = sorted({stockrecord_id for stockrecord_id, _monday in wanted})
+                if units:
+                    key = (allocation.stockrecord_id, monday)
+                    wanted[key] = wanted.get(key, 0) + units
     with transaction.atomic():
+        held = CapacityReservation.objects.filter(
+            reference=reference, status=CapacityReservation.Status.RESERVED
+        )
+        if not wanted and not held.exists():
+            return []
+        # The reference's earlier promise is replaced: lock its offers too, in the same order.
+        stockrecord_ids = sorted(
+            {stockrecord_id for stockrecord_id, _monday in wanted}
+            | set(held.values_list("stockrecord_id", flat=True))
+        )
         capacities = {
             capacity.stockrecord_id: capacity
             for capacity in OfferCapacity.objects.select_for_update()
             .filter(stockrecord_id__in=stockrecord_ids)
             .order_by("stockrecord_id")
         }
+        existing = list(held.order_by("stockrecord_id", "week"))
+        if sorted((r.stockrecord_id, r.week, r.units) for r in existing) == sorted(
+            (sr, monday, units) for (sr, monday), units in wanted.items()
+        ):
+            return existing  # the same promise again: a no-op
         promised = {
             (row["stockrecord_id"], row["week"]): row["units"]
             for row in CapacityReservation.objects.filter(
@@ -58,6 +82,7 @@ def capacity_reserve(*, plan, reference: str, order=None) -> list[CapacityReserv
                 status=CapacityReservation.Status.RESERVED,
                 week__in=sorted({monday for _sr, monday in wanted}),
             )
+            .exclude(reference=reference)
             .values("stockrecord_id", "week")
             .annotate(units=Sum("units"))
         }
@@ -75,8 +100,14 @@ def capacity_reserve(*, plan, reference: str, order=None) -> list[CapacityReserv
                         "week": monday.strftime("%d.%m.%Y"),
                         "offer": stockrecord_id,
                         "free": max(free, 0),
-                    }
+                    },
+                    product_id=product_of.get(stockrecord_id),
+                    stockrecord_id=stockrecord_id,
+                    week=monday,
+                    units=units,
+                    free=max(free, 0),
                 )
+        held.update(status=CapacityReservation.Status.RELEASED)
         return CapacityReservation.objects.bulk_create(
             [
                 CapacityReservation(
@@ -106,3 +137,17 @@ def capacity_attach(*, reference: str, order) -> int:
     return CapacityReservation.objects.filter(
         reference=reference, status=CapacityReservation.Status.RESERVED
     ).update(order=order)
+
+
+def capacity_consume(*, reference: str | None = None, order=None, stockrecord_ids=None) -> int:
+    """Mark promised capacity as used (the units were made and delivered); returns rows."""
+    if reference is None and order is None:
+        raise ValueError("Say whose capacity was used (reference or order).")
+    reservations = CapacityReservation.objects.filter(status=CapacityReservation.Status.RESERVED)
+    if reference is not None:
+        reservations = reservations.filter(reference=reference)
+    if order is not None:
+        reservations = reservations.filter(order=order)
+    if stockrecord_ids is not None:
+        reservations = reservations.filter(stockrecord_id__in=list(stockrecord_ids))
+    return reservations.update(status=CapacityReservation.Status.CONSUMED)

@@ -10,6 +10,7 @@ import datetime
 import pytest
 
 from supply.models import CapacityReservation
+from supply.services import CapacityExhausted, capacity_consume, capacity_release, capacity_reserve
 from supply.sourcing import (
     OfferSupply,
     earliest_date_for,
@@ -188,3 +189,66 @@ def test_pure_solve_sums_exactly_for_many_awkward_splits():
             assert 0 <= allocation.from_stock <= source.stock_free
             for week, units in allocation.by_week.items():
                 assert 0 < units <= source.weekly_free[week]
+
+
+def reserved_units(reference):
+    return sum(
+        CapacityReservation.objects.filter(
+            reference=reference, status=CapacityReservation.Status.RESERVED
+        ).values_list("units", flat=True)
+    )
+
+
+def test_reserving_the_same_plan_twice_promises_it_once(jam):
+    item, _partners, _offers = jam
+    plan = sourcing_plan({item.pk: 500}, need_by=TODAY + 5 * WEEK, today=TODAY)
+    # when
+    first = capacity_reserve(plan=plan, reference="bulk-order:7")
+    again = capacity_reserve(plan=plan, reference="bulk-order:7")
+    # then
+    assert sorted(r.pk for r in again) == sorted(r.pk for r in first)
+    assert reserved_units("bulk-order:7") == 500 - 125
+
+
+def test_a_new_plan_for_the_same_reference_replaces_its_promise(jam):
+    item, _partners, _offers = jam
+    need_by = TODAY + 5 * WEEK
+    plan = sourcing_plan({item.pk: 500}, need_by=need_by, today=TODAY)
+    capacity_reserve(plan=plan, reference="bulk-order:7")
+    # when: the buyer asks for fewer; the order's own promise does not count against it
+    smaller = sourcing_plan({item.pk: 300}, need_by=need_by, today=TODAY)
+    capacity_reserve(plan=smaller, reference="bulk-order:7")
+    # then
+    assert reserved_units("bulk-order:7") == 300 - 125
+    assert CapacityReservation.objects.filter(
+        reference="bulk-order:7", status=CapacityReservation.Status.RELEASED
+    ).exists()
+
+
+def test_exhausted_capacity_names_the_item_offer_and_week(jam):
+    item, _partners, offers = jam
+    stale = sourcing_plan({item.pk: 300}, need_by=TODAY + datetime.timedelta(days=4), today=TODAY)
+    CapacityReservation.objects.create(stockrecord=offers["a"], week=TODAY, units=30, reference="other")
+    # when
+    with pytest.raises(CapacityExhausted) as error:
+        capacity_reserve(plan=stale, reference="bulk-order:8")
+    # then
+    exhausted = error.value
+    assert (exhausted.product_id, exhausted.stockrecord_id) == (item.pk, offers["a"].pk)
+    assert exhausted.week == TODAY
+    assert (error.value.units, error.value.free) == (60, 30)
+    assert not CapacityReservation.objects.filter(reference="bulk-order:8").exists()
+
+
+def test_consumed_capacity_stays_promised_only_to_nobody_else(jam):
+    item, _partners, _offers = jam
+    need_by = TODAY + 5 * WEEK
+    plan = sourcing_plan({item.pk: 500}, need_by=need_by, today=TODAY)
+    capacity_reserve(plan=plan, reference="bulk-order:9")
+    # when
+    used = capacity_consume(reference="bulk-order:9")
+    # then: consumed rows are no longer "reserved", cannot be released, and their weeks are not free again
+    assert used > 0 and reserved_units("bulk-order:9") == 0
+    assert capacity_release(reference="bulk-order:9") == 0
+    with pytest.raises(ValueError):
+        capacity_consume()
