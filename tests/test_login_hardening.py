@@ -196,3 +196,29 @@ def test_password_change_refuses_a_weak_new_password(client, buyer):
     assert "This password is too short." in response.content.decode()
     buyer.refresh_from_db()
     assert buyer.check_password(PASSWORD)
+
+
+def checkout_login(client, email, password):
+    return client.post("/en/checkout/", {"username": email, "password": password, "options": "existing"})
+
+
+def test_checkout_login_of_a_returning_customer_works_and_is_throttled(client, demo_data, buyer):
+    from oscar.core.loading import get_model
+
+    product = get_model("catalogue", "Product").objects.filter(
+        is_public=True, stockrecords__num_in_stock__gt=0).first()
+    client.post(f"/en/basket/add/{product.pk}/", {"quantity": "1"})
+
+    for _attempt in range(4):
+        assert checkout_login(client, buyer.email, "wrong-password").status_code == 200
+    assert checkout_login(client, buyer.email, PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(buyer.pk)
+    client.logout()
+    client.post(f"/en/basket/add/{product.pk}/", {"quantity": "1"})
+
+    for _attempt in range(5):
+        checkout_login(client, buyer.email, "wrong-password")
+    response = checkout_login(client, buyer.email, PASSWORD)
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session

@@ -78,7 +78,17 @@ def _refunded(request, payment) -> bool:
     messages.error(request, payment_refunded_text(payment))
     return True
 
-IndexView = oscar_views.IndexView
+
+
+class IndexView(oscar_views.IndexView):
+    """Oscar's gateway; the returning customer's login gets the request, as django-axes needs."""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["request"] = self.request
+        return kwargs
+
+
 ShippingAddressView = oscar_views.ShippingAddressView
 UserAddressUpdateView = oscar_views.UserAddressUpdateView
 UserAddressDeleteView = oscar_views.UserAddressDeleteView
