@@ -90,3 +90,49 @@ def order_pick_lists_send(*, order_id: int) -> int:
         get_connection().send_messages(messages)
         CommunicationEvent.objects.create(order=order, event_type=event_type)
     return len(messages)
+
+
+def order_cancellation_send(*, order_id: int, vendor_order_ids: list[int], reason: str) -> int:
+    """Tell each affected vendor what was cancelled (what is left to deliver) and the hub the same."""
+    from django.core.mail import EmailMessage
+    from django.utils.translation import gettext as _
+
+    order = Order.objects.get(pk=order_id)
+    vendor_orders = list(
+        VendorOrder.objects.filter(pk__in=vendor_order_ids)
+        .select_related("partner", "partner__vendor_profile")
+        .prefetch_related("partner__users")
+    )
+    baskets = selectors.order_baskets(order=order)
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = []
+        for vo in vendor_orders:
+            pick_list = selectors.vendor_order_pick_list(vendor_order=vo, baskets=baskets)
+            left = "\n".join(f"  {row.quantity} × {row.title} ({row.sku})" for row in pick_list.rows) or _(
+                "  Nothing: the whole vendor order is cancelled."
+            )
+            body = _(
+                "Order %(number)s has been cancelled in part or in full.\n"
+                "Reason: %(reason)s\n\nStill to deliver for this order:\n%(left)s\n\n"
+                "Do not pack the cancelled items. The payout follows what is left."
+            ) % {"number": order.number, "reason": reason or "-", "left": left}
+            summary.append(f"{vo.partner.name}:\n{left}")
+            recipients = {u.email for u in vo.partner.users.all() if u.email}
+            profile = getattr(vo.partner, "vendor_profile", None)
+            if profile and profile.contact_email:
+                recipients.add(profile.contact_email)
+            if recipients:
+                subject = _("Cancelled: order %(number)s") % {"number": order.number}
+                messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients)))
+        hub = selectors.hub_profile()
+        if hub is not None and hub.contact_email:
+            body = _(
+                "Order %(number)s has been cancelled in part or in full.\nReason: %(reason)s\n\n"
+                "What the affected vendors still deliver:\n%(summary)s\n\n"
+                "The assembly plan shows only what is left."
+            ) % {"number": order.number, "reason": reason or "-", "summary": "\n\n".join(summary)}
+            subject = _("Cancelled: order %(number)s") % {"number": order.number}
+            messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [hub.contact_email]))
+    get_connection().send_messages(messages)
+    return len(messages)

@@ -529,6 +529,16 @@ def bulk_order_cancel(*, bulk_order: BulkOrder, user) -> BulkOrder:
     bulk_order.save(update_fields=["status"])
     if bulk_order.order_id:
         order = bulk_order.order
+        from django.apps import apps
+
+        if apps.is_installed("fulfilment"):  # vendors, stock, capacity, pick lists, payouts follow (13.6)
+            from fulfilment.services import CancellationError, order_cancel
+
+            try:
+                order_cancel(order=order, by=user, reason=_("The bulk order was cancelled."))
+            except CancellationError as exc:
+                raise ProcurementError(str(exc)) from exc
+            order.refresh_from_db()
         if order.status != "Cancelled" and "Cancelled" in order.available_statuses():
             order.set_status("Cancelled")
     if invoice is not None:
