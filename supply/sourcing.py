@@ -7,9 +7,11 @@ across its sellable offers with a linear programme solved by SciPy's HiGHS (`lin
 1. **Stock first.** Units on hand (``num_in_stock - num_allocated``) are there now; capacity is
    only used for what stock cannot cover (stage 1 minimises shortfall, then capacity used).
 2. **Capacity by week.** An offer's capacity of the ISO week starting Monday ``W`` counts when
-   ``W`` is not before the week that holds ``today + lead_time_days`` and the units are ready by
-   ``need_by``: units made in week W are ready on its Friday (``W + 4 days <= need_by``). What is
-   already promised to other orders (``CapacityReservation`` rows, status reserved) is taken off.
+   its units are ready on its Friday and that Friday is neither before the lead time is over
+   nor after ``need_by``: ``today + lead_time_days <= W + 4 days <= need_by``. (So a lead time
+   ending on a Saturday starts with the next week, and on a Saturday this week's capacity is
+   gone.) What is already promised to other orders (``CapacityReservation`` rows, status
+   reserved) is taken off.
 3. **Fairness.** Among the plans that are as good by 1 and 2, stage 2 minimises the total
    deviation from each offer's proportional share: stock used is spread in proportion to each
    offer's free stock, capacity used in proportion to each offer's free capacity in the usable
@@ -62,13 +64,12 @@ class OfferSupply:
 
     def usable_weeks(self, *, need_by: datetime.date, today: datetime.date) -> list[datetime.date]:
         """The Mondays whose capacity is ready by ``need_by``, in order."""
-        first = week_start(today + datetime.timedelta(days=self.lead_time_days))
+        first_ready = today + datetime.timedelta(days=self.lead_time_days)
         return sorted(
             monday
             for monday, free in self.weekly_free.items()
             if free > 0
-            and monday >= first
-            and monday + datetime.timedelta(days=READY_WEEKDAY_OFFSET) <= need_by
+            and first_ready <= monday + datetime.timedelta(days=READY_WEEKDAY_OFFSET) <= need_by
         )
 
     def available_by(self, *, need_by: datetime.date, today: datetime.date) -> int:

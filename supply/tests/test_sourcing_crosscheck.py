@@ -252,3 +252,23 @@ def test_consumed_capacity_stays_promised_only_to_nobody_else(jam):
     assert capacity_release(reference="bulk-order:9") == 0
     with pytest.raises(ValueError):
         capacity_consume()
+
+
+def test_a_week_counts_only_when_its_friday_is_after_the_lead_time_and_not_yet_past():
+    # given: 10 a week in this week and the next two
+    weekly = {TODAY + i * WEEK: 10 for i in range(3)}
+    three_days = OfferSupply(stockrecord_id=1, partner_id=1, product_id=1, is_rsov=False, stock_free=0,
+                             lead_time_days=3, weekly_free=weekly)
+    need_by = TODAY + 2 * WEEK + datetime.timedelta(days=4)
+    # when / then: on Wednesday a 3-day lead time ends on Saturday, after this Friday
+    wednesday = TODAY + datetime.timedelta(days=2)
+    assert three_days.usable_weeks(need_by=need_by, today=wednesday) == [TODAY + WEEK, TODAY + 2 * WEEK]
+    # on Tuesday it ends on Friday: this week still counts
+    tuesday = TODAY + datetime.timedelta(days=1)
+    assert three_days.usable_weeks(need_by=need_by, today=tuesday) == sorted(weekly)
+    # on Saturday with no lead time, this week's Friday is gone
+    no_lead = OfferSupply(stockrecord_id=2, partner_id=2, product_id=1, is_rsov=False, stock_free=0,
+                          lead_time_days=0, weekly_free=weekly)
+    saturday = TODAY + datetime.timedelta(days=5)
+    plan = plan_solve({1: 30}, {1: [no_lead]}, need_by=need_by, today=saturday)
+    assert plan.items[1].shortfall == 10
