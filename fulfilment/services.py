@@ -916,3 +916,170 @@ def _cancellation_notify(*, order_id: int, vendor_order_ids: list[int], reason: 
         order_cancellation_send(order_id=order_id, vendor_order_ids=vendor_order_ids, reason=reason)
     except Exception:  # noqa: BLE001 - the cancellation stands; the log tells staff to call the vendors
         logger.exception("Could not e-mail the cancellation of order %s", order_id)
+
+
+# --- Decline and re-sourcing (issue 13.5) -------------------------------------------------
+
+
+class DeclineError(Exception):
+    """A decline that cannot be made: no reason, packed already, more units than the vendor has."""
+
+
+def _free_offers(*, product_id: int, exclude_partner_ids, exclude_stockrecord_ids):
+    """Other offers of the product with free stock, locked: cheapest first, then most free stock."""
+    from django.db.models import F
+
+    StockRecord = get_model("partner", "StockRecord")
+    return list(
+        StockRecord.objects.select_for_update()
+        .filter(product_id=product_id, num_in_stock__gt=F("num_allocated"))
+        .exclude(partner_id__in=list(exclude_partner_ids))
+        .exclude(pk__in=list(exclude_stockrecord_ids))
+        .annotate(free=F("num_in_stock") - F("num_allocated"))
+        .order_by("price", "-free", "pk")
+    )
+
+
+def vendor_order_decline(
+    *, vendor_order_id: int, user, lines: dict[int, int] | None = None, reason: str
+) -> dict:
+    """A vendor declines its vendor order or some units of it; the units are re-sourced.
+
+    Refused without a reason, for another vendor's vendor order, once packed,
+    or for more units than the vendor order has (nothing is saved then). The
+    declined units get a "declined" row with the reason and their stock
+    allocation back. Each declined unit is then sourced from the other offers
+    of the same product with free stock (cheapest, then most free stock), on
+    those vendors' vendor orders of the order (made when missing), with their
+    stock allocated. The buyer keeps paying the order line's price; the new
+    vendor is paid the line's unit price for its units. Returns {"resourced":
+    {line id: [(partner id, units)]}, "unsourced": {line id: units}} — the
+    unsourced units wait for a substitute (staff).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise DeclineError("Say why you decline: a reason is required.")
+    StockRecord = get_model("partner", "StockRecord")
+    with transaction.atomic():
+        vendor_order = VendorOrder.objects.select_for_update().select_related("order").get(pk=vendor_order_id)
+        if not user.is_staff and not user.partners.filter(pk=vendor_order.partner_id).exists():
+            raise PermissionError("Only the vendor of this vendor order (or staff) can decline it")
+        if vendor_order.status not in (VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED):
+            raise DeclineError(
+                f"A vendor order that is {vendor_order.get_status_display()} can no longer be declined"
+            )
+        order = vendor_order.order
+        rows = list(
+            VendorOrderLine.objects.select_for_update()
+            .filter(vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE)
+            .select_related("line")
+            .order_by("line_id", "-pk")
+        )
+        by_line: dict[int, list[VendorOrderLine]] = defaultdict(list)
+        for row in rows:
+            by_line[row.line_id].append(row)
+        wanted = (
+            {line_id: sum(r.quantity for r in parts) for line_id, parts in by_line.items()}
+            if lines is None
+            else {int(k): int(v) for k, v in lines.items() if int(v) != 0}
+        )
+        if not wanted:
+            raise DeclineError("Nothing to decline")
+        for line_id, units in wanted.items():
+            left = sum(r.quantity for r in by_line.get(line_id, ()))
+            if units < 0 or units > left:
+                raise DeclineError(
+                    f"Line {line_id}: {units} units cannot be declined, this vendor has {left}"
+                )
+        released: dict[int, int] = defaultdict(int)
+        line_of = {}
+        for line_id, units in wanted.items():
+            for row in by_line[line_id]:
+                if units == 0:
+                    break
+                line_of[line_id] = row.line
+                take = min(units, row.quantity)
+                units -= take
+                stockrecord_id = row.stockrecord_id or row.line.stockrecord_id
+                if stockrecord_id:
+                    released[stockrecord_id] += take
+                if take == row.quantity:
+                    row.status, row.reason = VendorOrderLine.Status.DECLINED, reason
+                    row.save(update_fields=["status", "reason", "updated_at"])
+                else:
+                    row.quantity -= take
+                    row.save(update_fields=["quantity", "updated_at"])
+                    VendorOrderLine.objects.create(
+                        vendor_order=vendor_order,
+                        line_id=line_id,
+                        stockrecord_id=row.stockrecord_id,
+                        quantity=take,
+                        status=VendorOrderLine.Status.DECLINED,
+                        reason=reason,
+                    )
+        for record in StockRecord.objects.filter(pk__in=list(released)).order_by("pk"):
+            record.cancel_allocation(released[record.pk])
+        resourced: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        unsourced: dict[int, int] = {}
+        deliver_by = vendor_order.deliver_by
+        for line_id, units in sorted(wanted.items()):
+            line = line_of[line_id]
+            for record in _free_offers(
+                product_id=line.product_id,
+                exclude_partner_ids=[vendor_order.partner_id],
+                exclude_stockrecord_ids=released,
+            ):
+                if units == 0:
+                    break
+                take = min(units, record.free)
+                target, _created = VendorOrder.objects.select_for_update().get_or_create(
+                    order_id=order.pk,
+                    partner_id=record.partner_id,
+                    defaults={
+                        "subtotal_excl_tax": Decimal(0),
+                        "subtotal_incl_tax": Decimal(0),
+                        "commission_rate": _partner_commission_rate(record.partner_id),
+                        "commission": Decimal(0),
+                        "payout_amount": Decimal(0),
+                        "deliver_by": deliver_by,
+                    },
+                )
+                if target.status not in (VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED):
+                    continue
+                record.allocate(take)
+                VendorOrderLine.objects.create(
+                    vendor_order=target, line_id=line_id, stockrecord=record, quantity=take
+                )
+                target.lines.add(line_id)
+                resourced[line_id].append((record.partner_id, take))
+                units -= take
+            if units:
+                unsourced[line_id] = units
+        changes = vendor_orders_recompute(order_id=order.pk)
+        if not VendorOrderLine.objects.filter(
+            vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE
+        ).exists():
+            vendor_order.refresh_from_db()
+            vendor_order.status = VendorOrder.Status.CANCELLED
+            vendor_order.save(update_fields=["status", "updated_at"])
+            _vendor_order_payout_cancel(vendor_order=vendor_order)
+        elif vendor_order.pk in changes and vendor_order.payout_state == VendorOrder.PayoutState.SENT:
+            old, new = changes[vendor_order.pk]
+            vendor_order_payout_reverse(vendor_order_id=vendor_order.pk, amount_ore=amount_in_ore(old - new))
+        transaction.on_commit(partial(_after_decline, order_id=order.pk))
+    return {"resourced": dict(resourced), "unsourced": unsourced}
+
+
+def _partner_commission_rate(partner_id: int) -> Decimal:
+    rate = (
+        VendorProfile.objects.filter(partner_id=partner_id).values_list("commission_rate", flat=True).first()
+    )
+    return settings.MARKETPLACE_COMMISSION_RATE if rate is None else rate
+
+
+def _after_decline(*, order_id: int) -> None:
+    """New vendors' payouts go when the order is paid (the usual rule); their sent ones stay as they are."""
+    try:
+        order_payouts_release_if_paid(order=Order.objects.get(pk=order_id))
+    except Exception:  # noqa: BLE001 - held or pending payouts are retried by the sweep
+        logger.exception("Could not release payouts after a decline on order %s", order_id)
