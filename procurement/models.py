@@ -204,6 +204,16 @@ class BulkOrder(models.Model):
     def __str__(self):
         return f"{self.organisation} #{self.pk}"
 
+    @property
+    def list_price_excl_tax(self) -> Decimal:
+        """The lines at list price; minus ``discount_excl_tax`` it is ``total_excl_tax`` to the øre."""
+        return sum((line.unit_price_excl_tax * line.quantity for line in self.lines.all()), Decimal("0.00"))
+
+    @property
+    def discount_excl_tax(self) -> Decimal:
+        lines = self.lines.all()
+        return sum((line.unit_discount_excl_tax * line.quantity for line in lines), Decimal("0.00"))
+
 
 class BulkOrderLine(models.Model):
     """One ready-made basket (design) in the order: how many, at what price per basket."""

@@ -186,6 +186,7 @@ def order_quote(request, slug):
             "form": form,
             "errors": errors,
             "needs_approval": quote.total_incl_tax > organisation.approval_limit,
+            "seller": settings.MARKETPLACE_SELLER,
         },
     )
 
