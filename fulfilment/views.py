@@ -22,6 +22,7 @@ from vendors.models import VendorOrder, VendorProfile
 from vendors.selectors import user_is_hub
 
 from . import selectors, services
+from .models import VendorOrderLine
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
@@ -106,13 +107,68 @@ class VendorOrderDetailView(_VendorOrderMixin, DetailView):
             .order_by("date_created"),
             commission_percent=(vendor_order.commission_rate * 100).normalize(),
             can_cancel=self.request.user.is_staff,
+            decline_rows=self._decline_rows(vendor_order),
             can_see_plan=self.request.user.is_staff or user_is_hub(user=self.request.user),
             **kwargs,
         )
 
+    @staticmethod
+    def _decline_rows(vendor_order):
+        """Per order line, the active units the vendor can still decline (none once packed)."""
+        if vendor_order.status not in (VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED):
+            return []
+        totals: dict[int, dict] = {}
+        for line_id, title, quantity in VendorOrderLine.objects.filter(
+            vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE
+        ).values_list("line_id", "line__title", "quantity"):
+            row = totals.setdefault(line_id, {"line_id": line_id, "title": title, "quantity": 0})
+            row["quantity"] += quantity
+        return sorted(totals.values(), key=lambda r: r["line_id"])
+
+    def _decline(self, request, vendor_order):
+        units = {}
+        for key, value in request.POST.items():
+            if key.startswith("decline-"):
+                try:
+                    line_id, quantity = int(key.removeprefix("decline-")), int(value or 0)
+                except ValueError:
+                    messages.error(request, _("Units to decline must be whole numbers."))
+                    return
+                if quantity:
+                    units[line_id] = quantity
+        if not units:
+            messages.error(request, _("Enter how many units you decline."))
+            return
+        try:
+            result = services.vendor_order_decline(
+                vendor_order_id=vendor_order.pk,
+                user=request.user,
+                lines=units,
+                reason=request.POST.get("reason", "")[:2000],
+            )
+        except services.DeclineError as exc:
+            messages.error(request, _("Not declined: %(error)s") % {"error": exc})
+        except PermissionError:
+            raise PermissionDenied
+        else:
+            if result["unsourced"]:
+                messages.warning(
+                    request,
+                    _(
+                        "Declined. %(units)s units could not be sourced elsewhere; "
+                        "staff will propose a substitute."
+                    )
+                    % {"units": sum(result["unsourced"].values())},
+                )
+            else:
+                messages.success(request, _("Declined. Another enterprise delivers these units."))
+
     def post(self, request, *args, **kwargs):
         vendor_order = self.get_object()
         action = request.POST.get("action", "")
+        if action == "decline":
+            self._decline(request, vendor_order)
+            return HttpResponseRedirect(reverse("fulfilment:vendor-order-detail", args=[vendor_order.pk]))
         if action not in ACTIONS:
             messages.error(request, _("Unknown action."))
             return HttpResponseRedirect(request.path)

@@ -116,3 +116,27 @@ def test_units_no_other_offer_can_supply_are_reported_unsourced(honey_order):
     assert result == {"resourced": {}, "unsourced": {coffee.pk: 1}}
     ristet.refresh_from_db()
     assert ristet.status == VendorOrder.Status.CANCELLED and ristet.subtotal_incl_tax == 0
+
+
+@pytest.mark.django_db
+def test_vendor_declines_from_its_dashboard_with_a_reason_and_another_vendor_gets_404(honey_order, client):
+    from django.urls import reverse
+
+    order, line, _other = honey_order
+    havefolket = VendorOrder.objects.get(order=order, partner__code="havefolket")
+    url = reverse("fulfilment:vendor-order-detail", args=[havefolket.pk])
+    client.force_login(_user := _vendor_user("havefolket"))
+    page = client.get(url)
+    assert f'name="decline-{line.pk}"' in page.content.decode()
+
+    refused = client.post(url, {"action": "decline", f"decline-{line.pk}": "2", "reason": ""}, follow=True)
+    assert "reason is required" in refused.content.decode()
+    assert not VendorOrderLine.objects.filter(status="declined").exists()
+
+    done = client.post(url, {"action": "decline", f"decline-{line.pk}": "2", "reason": "Syg"}, follow=True)
+    assert VendorOrderLine.objects.get(status="declined").quantity == 2
+    assert done.status_code == 200 and _user.is_active
+
+    client.force_login(_vendor_user("ristet-ro"))
+    response = client.post(url, {"action": "decline", f"decline-{line.pk}": "1", "reason": "x"})
+    assert response.status_code == 404
