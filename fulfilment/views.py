@@ -234,8 +234,28 @@ class AssemblyPlanView(_LoginRequired, TemplateView):
         if not VendorOrder.objects.filter(order=order).exists():
             raise Http404("Order not split yet")
         return super().get_context_data(
-            plan=selectors.order_assembly_plan(order=order), order=order, **kwargs
+            plan=selectors.order_assembly_plan(order=order),
+            order=order,
+            can_cancel_order=self.request.user.is_staff and order.status != "Cancelled",
+            **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        """Staff cancel the whole order: every vendor, stock, capacity, payouts and the buyer follow."""
+        if not request.user.is_staff:
+            raise PermissionDenied
+        order = get_object_or_404(Order, number=self.kwargs["number"])
+        reason = request.POST.get("reason", "").strip()[:2000]
+        if not reason:
+            messages.error(request, _("Say why the order is cancelled."))
+        else:
+            try:
+                services.order_cancel(order=order, by=request.user, reason=reason)
+            except services.CancellationError as exc:
+                messages.error(request, _("Not cancelled: %(error)s") % {"error": exc})
+            else:
+                messages.success(request, _("The order is cancelled; vendors and hub have been told."))
+        return HttpResponseRedirect(reverse("fulfilment:assembly-plan", args=[order.number]))
 
 
 class PayoutsHeldView(_StaffOnly, ListView):

@@ -146,3 +146,22 @@ def test_cancelling_units_a_vendor_has_packed_is_refused_and_nothing_changes(pai
     assert stripe_double.all("refund") == []
     with pytest.raises(services.CancellationError):
         services.order_cancel(order=order, lines={lines["HF-HON-01"].pk: 4}, reason="More than there is")
+
+
+@pytest.mark.django_db
+def test_staff_cancel_the_whole_order_from_the_assembly_plan_with_a_reason(paid_order, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    order, _lines = paid_order
+    url = reverse("fulfilment:assembly-plan", args=[order.number])
+    staff = get_user_model().objects.filter(is_staff=True).first()
+    client.force_login(staff)
+
+    client.post(url, {"reason": ""})
+    assert not VendorOrder.objects.filter(order=order, status="cancelled").exists()
+    client.post(url, {"reason": "Buyer withdrew"})
+
+    assert set(VendorOrder.objects.filter(order=order).values_list("status", flat=True)) == {"cancelled"}
+    client.force_login(VendorOrder.objects.get(order=order, partner__code="ristet-ro").partner.users.get())
+    assert client.post(url, {"reason": "mine"}).status_code == 403
