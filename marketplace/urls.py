@@ -3,8 +3,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from marketplace.legal import PAGES as LEGAL_PAGES
+from marketplace.legal import legal_page
 from marketplace.views import healthz
 from payments.urls import dashboard_urlpatterns as payments_dashboard_urls
 
@@ -27,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("kommune/", include("procurement.urls")),
     # Gift-basket composer, ready-made baskets and saved designs (baskets).
     path("gavekurve/", include("baskets.urls")),
+    # Terms, right of withdrawal, privacy, cookies, contact (staff may override them as flat pages).
+    re_path(rf"^(?P<slug>{'|'.join(LEGAL_PAGES)})/$", legal_page, name="legal"),
     # Staff card refunds (payments), next to Oscar's order dashboard.
     path("", include((payments_dashboard_urls, "payments_dashboard"))),
     path("", include(apps.get_app_config("oscar").urls[0])),

@@ -135,7 +135,9 @@ AUTHENTICATION_BACKENDS = (
 )
 # Sessions read from the cache (written through to the database): no session query per page.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-LOGIN_REDIRECT_URL = "/"
+# Resolved per request in the active language: logging in from /da/ lands on /da/, not on the
+# browser's language (a bare "/" let LocaleMiddleware pick it).
+LOGIN_REDIRECT_URL = reverse_lazy("catalogue:index")
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
@@ -213,6 +215,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Public shop (issue 14): the contact address in the footer and on the legal pages.
+MARKETPLACE_CONTACT_EMAIL = env.str("MARKETPLACE_CONTACT_EMAIL", default="kontakt@faelleskurv.example")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {

@@ -55,7 +55,7 @@ def checkout_to_preview(client, *, product, quantity=1, email="guest@example.dk"
 def place_order(client, *, language="en"):
     """Press "Pay" on the preview: a redirect to the double's hosted page, or the preview with an error."""
     with translation.override(language):
-        return client.post(reverse("checkout:preview"), {"action": "place_order"})
+        return client.post(reverse("checkout:preview"), {"action": "place_order", "accept_terms": "1"})
 
 
 def session_id_from(response) -> str:

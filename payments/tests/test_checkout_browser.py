@@ -54,6 +54,7 @@ def _guest_checkout_to_payment_page(page, shop, name):
     expect(page.locator("#vat-summary")).to_contain_text("Moms (25 %)")
     expect(page.locator("#test-payment-notice")).to_be_visible()
     _shot(page, f"{name}-preview")
+    page.check("#accept-terms")
     page.click("#place-order")
     expect(page).to_have_url(re.compile(r"/pay/cs_test_\w+$"))
     expect(page.locator(".notice")).to_contain_text("testdouble")

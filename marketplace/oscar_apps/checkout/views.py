@@ -132,6 +132,13 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return redirect("checkout:preview")
         return super().get(request, *args, **kwargs)
 
+    def handle_place_order_submission(self, request):
+        # The buyer accepts the terms before "Pay"; the check is on the server, not only `required`.
+        if request.POST.get("accept_terms") != "1":
+            message = _("Accept the terms and conditions to pay.")
+            return self.render_preview(request, error=message, terms_error=message)
+        return super().handle_place_order_submission(request)
+
     def submit(self, user, basket, shipping_address, shipping_method, shipping_charge, billing_address,
                order_total, payment_kwargs=None, order_kwargs=None, surcharges=None):
         order_kwargs = order_kwargs or {}
