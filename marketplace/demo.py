@@ -507,6 +507,7 @@ SEED_STEPS = [
     "marketplace.demo.seed_vendors",
     "vendors.demo.seed_vendor_logos",
     "baskets.demo.seed_gift_baskets",
+    "supply.demo.seed_offers",
     "procurement.demo.seed_procurement",
 ]
 
