@@ -184,8 +184,14 @@ def product_problem(*, product, stockrecord) -> str | None:
     return None
 
 
-def design_summary(*, design: BasketDesign, strategy, quantity: int = 1, basket=None) -> DesignSummary:
-    """Price a design and list every reason it cannot go into the cart `quantity` times."""
+def design_summary(
+    *, design: BasketDesign, strategy, quantity: int = 1, basket=None, check_stock: bool = True
+) -> DesignSummary:
+    """Price a design and list every reason it cannot go into the cart `quantity` times.
+
+    ``check_stock=False`` leaves stock out of the reasons: a bulk order is sourced across
+    every enterprise's stock and capacity instead (procurement.sourcing).
+    """
     basket_type = design.basket_type
     items = (
         list(
@@ -214,11 +220,11 @@ def design_summary(*, design: BasketDesign, strategy, quantity: int = 1, basket=
     summary = DesignSummary(
         design=design, basket_type=basket_type, lines=lines, packaging=packaging, quantity=quantity
     )
-    summary.problems = _design_problems(summary=summary, basket=basket)
+    summary.problems = _design_problems(summary=summary, basket=basket, check_stock=check_stock)
     return summary
 
 
-def _design_problems(*, summary: DesignSummary, basket) -> list[str]:
+def _design_problems(*, summary: DesignSummary, basket, check_stock: bool = True) -> list[str]:
     problems: list[str] = []
     basket_type = summary.basket_type
     quantity = summary.quantity
@@ -271,7 +277,8 @@ def _design_problems(*, summary: DesignSummary, basket) -> list[str]:
         if problem:
             problems.append(problem)
             continue
-        problems.extend(_stock_problem(line=line, quantity=quantity, in_cart=in_cart))
+        if check_stock:
+            problems.extend(_stock_problem(line=line, quantity=quantity, in_cart=in_cart))
 
     packaging = summary.packaging
     if packaging is None or packaging.stockrecord is None:
@@ -280,7 +287,8 @@ def _design_problems(*, summary: DesignSummary, basket) -> list[str]:
         profile = packaging.vendor_profile
         if profile is None or not profile.is_hub:
             problems.append(_("The packaging must be supplied by the packing hub."))
-        problems.extend(_stock_problem(line=packaging, quantity=quantity, in_cart=in_cart))
+        if check_stock:
+            problems.extend(_stock_problem(line=packaging, quantity=quantity, in_cart=in_cart))
     return problems
 
 

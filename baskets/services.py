@@ -59,9 +59,11 @@ def _lock_basket(basket):
 
 @transaction.atomic
 def gift_basket_add_to_cart(
-    *, basket, design: BasketDesign, quantity: int, request=None, strategy=None
+    *, basket, design: BasketDesign, quantity: int, request=None, strategy=None, check_stock: bool = True
 ) -> GiftBasketGroup:
     """Put `quantity` copies of `design` into `basket` as one group of lines.
+
+    ``check_stock=False`` is for bulk orders, whose units are sourced across offers.
 
     Works on a fresh Basket outside a request too (pass `strategy` or let the
     default Danish strategy be used). Raises GiftBasketError and changes
@@ -73,7 +75,9 @@ def gift_basket_add_to_cart(
             _("The number of baskets must be between 1 and %(max)d.") % {"max": MAX_BASKETS_PER_ADD}
         )
     _lock_basket(basket)
-    summary = design_summary(design=design, strategy=strategy, quantity=quantity, basket=basket)
+    summary = design_summary(
+        design=design, strategy=strategy, quantity=quantity, basket=basket, check_stock=check_stock
+    )
     if summary.problems:
         raise GiftBasketError(summary.problems)
     allowed, reason = basket.is_quantity_allowed((summary.item_count + 1) * quantity)

@@ -218,8 +218,9 @@ def bulk_quote(*, design_counts: dict[int, int]) -> Quote:
     lines = []
     for design_id, count in design_counts.items():
         design = designs[design_id]
-        gross = design_summary(design=design, strategy=gross_strategy, quantity=count)
-        net = design_summary(design=design, strategy=net_strategy, quantity=count)
+        # Stock is not a problem here: a bulk order is sourced across offers (procurement.sourcing).
+        gross = design_summary(design=design, strategy=gross_strategy, quantity=count, check_stock=False)
+        net = design_summary(design=design, strategy=net_strategy, quantity=count, check_stock=False)
         lines.append(
             QuoteLine(
                 design=design,

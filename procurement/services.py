@@ -4,7 +4,7 @@ Money-changing actions lock the bulk order row and are safe to repeat.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from oscar.core.prices import Price
 
 from baskets.services import GiftBasketError, gift_basket_add_to_cart
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
+from supply.services import CapacityExhausted, capacity_attach, capacity_release, capacity_reserve
 
 from . import selectors, ubl
 from .models import (
@@ -37,11 +39,16 @@ from .models import (
 )
 from .notifications import active_language
 from .selectors import Quote, bulk_quote, earliest_delivery_date  # noqa: F401 (re-exported)
+from .sourcing import bulk_sourcing
 from .strategy import VolumeDiscountVAT
 
 logger = logging.getLogger(__name__)
 
 Basket = get_model("basket", "Basket")
+BasketLine = get_model("basket", "Line")
+BasketLineAttribute = get_model("basket", "LineAttribute")
+Product = get_model("catalogue", "Product")
+StockRecord = get_model("partner", "StockRecord")
 Country = get_model("address", "Country")
 ShippingAddress = get_model("order", "ShippingAddress")
 BillingAddress = get_model("order", "BillingAddress")
@@ -261,6 +268,11 @@ def bulk_order_create(
     quote = bulk_quote(design_counts=draft.design_counts)
     if quote.problems:
         raise ProcurementError(quote.problems)
+    sourcing = bulk_sourcing(
+        design_counts=draft.design_counts, requested_delivery_date=draft.requested_delivery_date
+    )
+    if not sourcing.feasible:
+        raise ProcurementError(sourcing_shortfall_text(sourcing))
 
     needs_approval = quote.total_incl_tax > organisation.approval_limit
     bulk_order = BulkOrder.objects.create(
@@ -279,6 +291,7 @@ def bulk_order_create(
         total_incl_tax=quote.total_incl_tax,
     )
     _lines_save(bulk_order=bulk_order, quote=quote)
+    _capacity_promise(bulk_order=bulk_order, plan=sourcing.plan)
     Recipient.objects.bulk_create(
         Recipient(
             bulk_order=bulk_order,
@@ -303,6 +316,63 @@ def bulk_order_create(
     else:
         _bulk_order_place(bulk_order=bulk_order, user=user)
     return bulk_order
+
+
+def sourcing_shortfall_text(sourcing) -> str:
+    """What the buyer is told when the enterprises together cannot supply the order by the date."""
+    text = _(
+        "The enterprises together cannot supply %(baskets)d baskets for delivery on %(date)s: "
+        "%(largest)d baskets are possible by then."
+    ) % {
+        "baskets": sourcing.baskets,
+        "date": sourcing.requested_delivery_date.strftime("%d.%m.%Y"),
+        "largest": sourcing.largest_baskets,
+    }
+    short = [f"{item.title} ({item.shortfall})" for item in sourcing.items if item.shortfall]
+    if short:
+        text += " " + _("Units missing by then: %(items)s.") % {"items": ", ".join(short)}
+    if sourcing.earliest_delivery:
+        text += " " + _("All %(baskets)d can be delivered from %(date)s.") % {
+            "baskets": sourcing.baskets,
+            "date": max(sourcing.earliest_delivery, earliest_delivery_date()).strftime("%d.%m.%Y"),
+        }
+    return text
+
+
+def recipients_limit(
+    recipients: list[RecipientData], counts: dict[int, int]
+) -> tuple[list[RecipientData], int]:
+    """The first recipients whose baskets fit ``counts`` ({design id: baskets}); and how many were left out.
+
+    A recipient asking for more baskets than are left gets what is left (at least one).
+    """
+    left = dict(counts)
+    kept = []
+    for recipient in recipients:
+        room = left.get(recipient.design_id, 0)
+        if room <= 0:
+            continue
+        quantity = min(recipient.quantity, room)
+        left[recipient.design_id] = room - quantity
+        kept.append(recipient if quantity == recipient.quantity else replace(recipient, quantity=quantity))
+    return kept, len(recipients) - len(kept)
+
+
+def _capacity_reference(bulk_order: BulkOrder) -> str:
+    return f"bulk-order:{bulk_order.pk}"
+
+
+def _capacity_promise(*, bulk_order: BulkOrder, plan) -> None:
+    """Promise the capacity weeks the plan counts on to this order (held while it awaits approval)."""
+    try:
+        capacity_reserve(plan=plan, reference=_capacity_reference(bulk_order))
+    except CapacityExhausted as exc:
+        raise ProcurementError(
+            _(
+                "Another order has just taken some of the capacity this order needs. "
+                "Please look at the quote again."
+            )
+        ) from exc
 
 
 def _lines_save(*, bulk_order: BulkOrder, quote: Quote) -> None:
@@ -367,6 +437,7 @@ def bulk_order_reject(*, bulk_order: BulkOrder, user, reason: str) -> BulkOrder:
     bulk_order.decided_at = timezone.now()
     bulk_order.rejection_reason = reason.strip()
     bulk_order.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason"])
+    capacity_release(reference=_capacity_reference(bulk_order))
     return bulk_order
 
 
@@ -425,6 +496,7 @@ def bulk_order_withdraw(*, bulk_order: BulkOrder, user) -> BulkOrder:
     bulk_order.decided_by = user
     bulk_order.decided_at = timezone.now()
     bulk_order.save(update_fields=["status", "decided_by", "decided_at"])
+    capacity_release(reference=_capacity_reference(bulk_order))
     return bulk_order
 
 
@@ -449,16 +521,34 @@ def _bulk_order_place(*, bulk_order: BulkOrder, user) -> None:
     any other order. The total passed to Oscar is the invoice's total (VAT
     rounded once), so order and invoice agree to the øre.
     """
-    strategy = VolumeDiscountVAT(discount_percent=bulk_order.discount_percent)
+    design_counts = {line.design_id: line.quantity for line in bulk_order.lines.all()}
+    # Plan again with what is free now (this order's own promise given back first, in this transaction).
+    reference = _capacity_reference(bulk_order)
+    capacity_release(reference=reference)
+    sourcing = bulk_sourcing(
+        design_counts=design_counts, requested_delivery_date=bulk_order.requested_delivery_date
+    )
+    if not sourcing.feasible:
+        raise ProcurementError(sourcing_shortfall_text(sourcing))
+    _capacity_promise(bulk_order=bulk_order, plan=sourcing.plan)
+    strategy = VolumeDiscountVAT(
+        discount_percent=bulk_order.discount_percent, item_prices=_item_prices(sourcing.plan)
+    )
     basket = Basket.objects.create(owner=user if user and user.is_authenticated else None)
     basket.strategy = strategy
     try:
         for line in bulk_order.lines.select_related("design"):
             gift_basket_add_to_cart(
-                basket=basket, design=line.design, quantity=line.quantity, strategy=strategy
+                basket=basket,
+                design=line.design,
+                quantity=line.quantity,
+                strategy=strategy,
+                check_stock=False,
             )
     except GiftBasketError as exc:
         raise ProcurementError(exc.messages)
+    basket = Basket.objects.get(pk=basket.pk)
+    _basket_lines_source(basket=basket, plan=sourcing.plan)
     basket = Basket.objects.get(pk=basket.pk)
     basket.strategy = strategy
     excl = basket.total_excl_tax
@@ -503,9 +593,93 @@ def _bulk_order_place(*, bulk_order: BulkOrder, user) -> None:
         guest_email="" if user else organisation.invoice_email,
     )
     basket.submit()
+    _capacity_units_unallocate(order=order, plan=sourcing.plan)
+    capacity_attach(reference=reference, order=order)
     bulk_order.order = order
     bulk_order.save(update_fields=["order"])
     transaction.on_commit(partial(_invoice_issue_enqueue, bulk_order_id=bulk_order.pk))
+
+
+def _item_prices(plan) -> dict:
+    """Each sourced item at its default offer's price (the quote's), whichever enterprise supplies it."""
+    from marketplace.oscar_apps.partner.strategy import DanishVAT
+
+    strategy = DanishVAT()
+    prices = {}
+    for product in Product.objects.filter(pk__in=list(plan.items)).prefetch_related(
+        "stockrecords__partner__vendor_profile"
+    ):
+        stockrecord = strategy.select_stockrecord(product)
+        if stockrecord is not None and stockrecord.price is not None:
+            prices[product.pk] = stockrecord.price
+    return prices
+
+
+def _basket_lines_source(*, basket, plan) -> None:
+    """One basket line per (product, offer) of the plan: vendor A 200, B 180, C 120 of the same item.
+
+    The gift-basket lines were added with the default offer; each is re-cut along the plan's
+    allocations of its product, keeping its gift-basket option, so the split makes one vendor
+    order per enterprise and the pick lists show each enterprise its own units.
+    """
+    remaining = {
+        product_id: [[a.stockrecord_id, a.units] for a in item.allocations if a.units]
+        for product_id, item in plan.items.items()
+    }
+    stockrecords = StockRecord.objects.in_bulk(
+        [sr for allocations in remaining.values() for sr, _units in allocations]
+    )
+    for line in basket.lines.select_related("product").prefetch_related("attributes__option").order_by("pk"):
+        queue = remaining.get(line.product_id)
+        if not queue:
+            continue
+        options = [{"option": a.option, "value": a.value} for a in line.attributes.all()]
+        needed, pieces = line.quantity, []
+        while needed and queue:
+            stockrecord_id, units = queue[0]
+            take = min(units, needed)
+            pieces.append((stockrecords[stockrecord_id], take))
+            needed -= take
+            queue[0][1] -= take
+            if queue[0][1] == 0:
+                queue.pop(0)
+        if needed:
+            raise ProcurementError(
+                _("The sourcing plan does not cover %(product)s.") % {"product": line.product}
+            )
+        first_stockrecord, first_units = pieces[0]
+        for stockrecord, units in pieces[1:]:
+            copy = BasketLine.objects.create(
+                basket=basket,
+                line_reference=basket._create_line_reference(line.product, stockrecord, options),
+                product=line.product,
+                stockrecord=stockrecord,
+                quantity=units,
+                price_currency=line.price_currency,
+                price_excl_tax=line.price_excl_tax,
+                price_incl_tax=line.price_incl_tax,
+            )
+            for attribute in line.attributes.all():
+                BasketLineAttribute.objects.create(line=copy, option=attribute.option, value=attribute.value)
+        line.stockrecord = first_stockrecord
+        line.quantity = first_units
+        line.line_reference = basket._create_line_reference(line.product, first_stockrecord, options)
+        line.save(update_fields=["stockrecord", "quantity", "line_reference"])
+
+
+def _capacity_units_unallocate(*, order, plan) -> None:
+    """Oscar allocated each line's whole quantity; only the stock part is stock — the rest is capacity.
+
+    The units to be made are promised as capacity (CapacityReservation rows tied to the order),
+    so they must not also hold the offer's stock on hand.
+    """
+    for item in plan.items.values():
+        for allocation in item.allocations:
+            made = allocation.units - allocation.from_stock
+            if made:
+                StockRecord.objects.filter(pk=allocation.stockrecord_id).update(
+                    num_allocated=F("num_allocated") - made
+                )
 
 
 def _invoice_issue_enqueue(*, bulk_order_id: int) -> None:

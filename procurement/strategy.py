@@ -26,14 +26,22 @@ def discounted(price_excl_tax: Decimal, discount_percent: Decimal, vat_rate: Dec
 
 
 class VolumeDiscountVAT(DanishVAT):
-    def __init__(self, request=None, *, discount_percent: Decimal = Decimal("0")):
+    """``item_prices`` ({product id: price excl. VAT}) prices every offer of a sourced item alike.
+
+    A bulk order's item can be supplied by several enterprises; the municipality pays the one
+    price it was quoted (the default offer's), whichever enterprise delivers a unit.
+    """
+
+    def __init__(self, request=None, *, discount_percent: Decimal = Decimal("0"), item_prices=None):
         super().__init__(request)
         self.discount_percent = discount_percent
+        self.item_prices = dict(item_prices or {})
 
     def pricing_policy(self, product, stockrecord):
         if not stockrecord or stockrecord.price is None:
             return UnavailablePrice()
         rate = self.get_rate(product, stockrecord)
-        excl = discounted(stockrecord.price, self.discount_percent, rate).quantize(self.exponent)
+        price = self.item_prices.get(product.pk, stockrecord.price)
+        excl = discounted(price, self.discount_percent, rate).quantize(self.exponent)
         tax = (excl * rate).quantize(self.exponent)
         return FixedPrice(currency=stockrecord.price_currency, excl_tax=excl, tax=tax)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/ean/", views.locations, name="locations"),
     path("<slug:slug>/bestil/", views.order_start, name="order-start"),
     path("<slug:slug>/bestil/tilbud/", views.order_quote, name="order-quote"),
+    path("<slug:slug>/bestil/tilbud/tilpas/", views.order_quote_adjust, name="order-quote-adjust"),
     path("<slug:slug>/ordrer/<int:pk>/", views.order_detail, name="order-detail"),
     path("<slug:slug>/ordrer/<int:pk>/godkend/", views.order_approve, name="order-approve"),
     path("<slug:slug>/ordrer/<int:pk>/afvis/", views.order_reject, name="order-reject"),

@@ -19,6 +19,7 @@ from vendors.selectors import user_is_hub
 from . import selectors, services
 from .forms import InvitationForm, LocationForm, MembershipForm, OrderConfirmForm, OrderStartForm, RejectForm
 from .models import BulkOrder, Invitation, Invoice, Membership, Organisation
+from .sourcing import bulk_sourcing
 
 DRAFT_KEY = "procurement-draft-{}"
 
@@ -31,8 +32,6 @@ def _organisation(request, slug):
 
 def _errors(exc) -> list[str]:
     return list(getattr(exc, "messages", [str(exc)]))
-
-
 
 
 def home(request):
@@ -143,6 +142,9 @@ def order_quote(request, slug):
         return redirect("procurement:order-start", slug=organisation.slug)
     draft = services.BulkOrderDraft.from_session(data)
     quote = selectors.bulk_quote(design_counts=draft.design_counts)
+    sourcing = bulk_sourcing(
+        design_counts=draft.design_counts, requested_delivery_date=draft.requested_delivery_date
+    )
     form = OrderConfirmForm(request.POST or None, organisation=organisation)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -182,6 +184,11 @@ def order_quote(request, slug):
             "organisation": organisation,
             "role": role,
             "quote": quote,
+            "sourcing": sourcing,
+            "shortfall_text": "" if sourcing.feasible else services.sourcing_shortfall_text(sourcing),
+            "earliest_delivery": max(sourcing.earliest_delivery, selectors.earliest_delivery_date())
+            if sourcing.earliest_delivery
+            else None,
             "draft": draft,
             "form": form,
             "errors": errors,
@@ -189,6 +196,48 @@ def order_quote(request, slug):
             "seller": settings.MARKETPLACE_SELLER,
         },
     )
+
+
+@login_required
+@require_POST
+def order_quote_adjust(request, slug):
+    """The buyer takes one of the quote's ways out: fewer baskets by the date, or all of them later."""
+    organisation, _role = _organisation(request, slug)
+    data = request.session.get(DRAFT_KEY.format(organisation.pk))
+    if not data:
+        return redirect("procurement:order-start", slug=organisation.slug)
+    draft = services.BulkOrderDraft.from_session(data)
+    sourcing = bulk_sourcing(
+        design_counts=draft.design_counts, requested_delivery_date=draft.requested_delivery_date
+    )
+    choice = request.POST.get("choice")
+    if sourcing.feasible:
+        messages.info(request, _("The order can be supplied as it is."))
+    elif choice == "date" and sourcing.earliest_delivery:
+        day = max(sourcing.earliest_delivery, selectors.earliest_delivery_date())
+        draft = services.BulkOrderDraft(recipients=draft.recipients, requested_delivery_date=day)
+        messages.success(
+            request,
+            _("The delivery date is now %(date)s: all baskets can be had by then.")
+            % {"date": day.strftime("%d.%m.%Y")},
+        )
+    elif choice == "quantity" and sourcing.largest_baskets > 0:
+        kept, dropped = services.recipients_limit(draft.recipients, sourcing.largest_counts)
+        draft = services.BulkOrderDraft(
+            recipients=kept, requested_delivery_date=draft.requested_delivery_date
+        )
+        messages.success(
+            request,
+            _(
+                "The order now has %(baskets)d baskets for %(kept)d recipients; %(dropped)d recipients "
+                "were left out (they are still in your file, order them later)."
+            )
+            % {"baskets": sum(r.quantity for r in kept), "kept": len(kept), "dropped": dropped},
+        )
+    else:
+        messages.error(request, _("Choose fewer baskets or a later date."))
+    request.session[DRAFT_KEY.format(organisation.pk)] = draft.as_session()
+    return redirect("procurement:order-quote", slug=organisation.slug)
 
 
 @login_required
