@@ -6,8 +6,8 @@ largest quantity and the earliest date instead of a refusal.
 """
 
 import datetime
-from html import escape
 from decimal import Decimal
+from html import escape
 
 import pytest
 from django.utils import timezone
