@@ -835,6 +835,8 @@ def order_cancel(
                         )
                     )
         if not touched:
+            if not vendor_orders and lines is None:
+                _unsplit_order_release(order=order)
             return {"amount_incl_tax": Decimal(0), "vendor_orders": []}
         VendorOrderLine.objects.bulk_create(new_rows)
         StockRecord = get_model("partner", "StockRecord")
@@ -883,6 +885,31 @@ def order_cancel(
             partial(_cancellation_notify, order_id=order.pk, vendor_order_ids=sorted(touched), reason=reason)
         )
     return {"amount_incl_tax": amount, "vendor_orders": sorted(touched)}
+
+
+def _unsplit_order_release(*, order) -> None:
+    """A whole order cancelled before its split: give back its lines' allocation and capacity.
+
+    The split then finds the order cancelled and makes no vendor orders. Once
+    per order: the split-state row is marked split here.
+    """
+    state, _created = OrderSplitState.objects.select_for_update().get_or_create(order_id=order.pk)
+    if state.split_at is not None:
+        return
+    StockRecord = get_model("partner", "StockRecord")
+    units: dict[int, int] = defaultdict(int)
+    rows = Line.objects.filter(order_id=order.pk).values_list("stockrecord_id", "quantity")
+    for stockrecord_id, quantity in rows:
+        if stockrecord_id:
+            units[stockrecord_id] += quantity
+    for record in StockRecord.objects.filter(pk__in=list(units)).order_by("pk"):
+        record.cancel_allocation(units[record.pk])
+    _capacity_release(order=order, stockrecord_ids=list(units))
+    state.split_at = timezone.now()
+    state.last_error = "cancelled before the split: no vendor orders"
+    state.save(update_fields=["split_at", "last_error"])
+    if order.status != "Cancelled" and "Cancelled" in order.available_statuses():
+        order.set_status("Cancelled")
 
 
 def _capacity_release(*, order, stockrecord_ids) -> None:

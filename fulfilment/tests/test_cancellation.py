@@ -165,3 +165,19 @@ def test_staff_cancel_the_whole_order_from_the_assembly_plan_with_a_reason(paid_
     assert set(VendorOrder.objects.filter(order=order).values_list("status", flat=True)) == {"cancelled"}
     client.force_login(VendorOrder.objects.get(order=order, partner__code="ristet-ro").partner.users.get())
     assert client.post(url, {"reason": "mine"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_an_order_cancelled_before_its_split_gives_back_stock_and_is_never_split(demo_vendors):
+    order = place_order(loose=[("RR-KAF-01", 2)])
+    line = order.lines.get()
+    record = StockRecord.objects.get(pk=line.stockrecord_id)
+    allocated = record.num_allocated
+
+    services.order_cancel(order=order, by="staff", reason="Duplicate")
+    services.order_cancel(order=order, by="staff", reason="Duplicate")  # once only
+
+    record.refresh_from_db()
+    assert record.num_allocated == allocated - 2
+    assert services.order_split(order_id=order.pk) == []
+    assert not VendorOrder.objects.filter(order=order).exists()
