@@ -779,6 +779,19 @@ def _buyer_party(bulk_order: BulkOrder) -> ubl.Party:
     )
 
 
+def _actual_delivery_date(*, bulk_order: BulkOrder, issue_date: date) -> date | None:
+    """The date the baskets were delivered; never a future date the invoice cannot vouch for.
+
+    The invoice is issued when the order is placed, so the requested date is usually still ahead:
+    then the document states no ActualDeliveryDate (BT-72 is optional) rather than a wrong one.
+    """
+    if bulk_order.delivered_at is not None:
+        return timezone.localdate(bulk_order.delivered_at)
+    if bulk_order.requested_delivery_date <= issue_date:
+        return bulk_order.requested_delivery_date
+    return None
+
+
 def ubl_document_for(
     *, bulk_order: BulkOrder, number: int, issue_date: date, credited: Invoice | None = None
 ):
@@ -812,7 +825,7 @@ def ubl_document_for(
         buyer_reference=bulk_order.person_reference,
         order_reference=bulk_order.po_number,
         accounting_cost=bulk_order.accounting_cost,
-        delivery_date=bulk_order.requested_delivery_date,
+        delivery_date=_actual_delivery_date(bulk_order=bulk_order, issue_date=issue_date),
         lines=lines,
         iban=settings.MARKETPLACE_SELLER["iban"],
         bic=settings.MARKETPLACE_SELLER["bic"],
