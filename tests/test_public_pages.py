@@ -100,3 +100,12 @@ def test_no_storefront_page_references_a_third_party_host(client):
         for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
             url = re.search(r'(?:src|href)="([^"]+)"', tag)
             assert not url or not re.match(r"(https?:)?//", url.group(1)), f"{path}: {tag}"
+
+
+def test_new_product_slug_spells_danish_letters_out():
+    from oscar.test.factories import ProductFactory
+
+    product = ProductFactory(title="Rødvin Æblemost Gåsebryst", slug="", stockrecords__price_currency="DKK")
+
+    assert product.slug.startswith("roedvin-aeblemost-gaasebryst")
+    assert "/roedvin-aeblemost-gaasebryst" in product.get_absolute_url()

@@ -215,6 +215,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Public shop (issue 14): slugs of new products spell Danish letters out ("Rødvin" -> "roedvin").
+OSCAR_SLUG_MAP = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
 # Public shop (issue 14): the contact address in the footer and on the legal pages.
 MARKETPLACE_CONTACT_EMAIL = env.str("MARKETPLACE_CONTACT_EMAIL", default="kontakt@faelleskurv.example")
 MEDIA_URL = "/media/"
