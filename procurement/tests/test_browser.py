@@ -128,3 +128,73 @@ def test_buyer_sees_the_error_summary_first_and_filters_to_the_rows_with_errors(
     expect(page.locator("tr.row-ok").first).to_be_hidden()
     expect(page.locator("tr.row-error")).to_have_count(1)
     page.screenshot(path=str(ARTIFACTS / "procurement-recipient-errors-only.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_500_baskets_no_one_enterprise_can_supply_are_quoted_sourced_approved_and_split(
+    page, live_server, municipality, tmp_path
+):
+    """Issue 13 with the demo data alone: 500 × Den grønne madkurv sourced across enterprises."""
+    from oscar.core.loading import get_model
+
+    from baskets.models import BasketDesign
+    from marketplace.demo import vendor_email
+
+    m = municipality
+    base = live_server.url
+    slug = m.organisation.slug
+    design = BasketDesign.objects.get(name__icontains="grønne madkurv")
+
+    _login(page, base, m.buyer.email, "/da/kommune/")
+    page.click("text=Ny mængdeordre")
+    page.select_option("#id_design", label=design.name)
+    page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=14)).isoformat())
+    page.set_input_files("#id_recipients_file", str(_recipients_csv(tmp_path, 500)))
+    page.click("#read-recipients")
+    assert "500 modtagere læst uden fejl." in page.inner_text(".recipients-ok")
+    page.click("#to-quote")
+
+    # In two weeks the enterprises together cannot make 500: the quote says how many and when.
+    shortfall = page.get_by_test_id("sourcing-shortfall")
+    expect(shortfall).to_contain_text("500 kurve")
+    expect(page.locator("#order-confirm")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "procurement-sourcing-short.png"), full_page=True)
+    page.get_by_test_id("choose-date").click()
+
+    # At the earliest date all 500 are sourced, each item from two or more enterprises.
+    expect(page.get_by_test_id("sourcing-shortfall")).to_have_count(0)
+    sourcing = page.get_by_test_id("sourcing")
+    expect(sourcing).to_contain_text("Hvem leverer din ordre")
+    expect(sourcing).to_contain_text("Ristet Ro Kafferisteri")
+    expect(sourcing).to_contain_text("Havefolket")
+    page.screenshot(path=str(ARTIFACTS / "procurement-sourcing-quote.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.screenshot(path=str(ARTIFACTS / "procurement-sourcing-quote-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.select_option("#id_location", label=str(m.location))
+    page.fill("#id_po_number", "PO-500-FAELLES")
+    page.fill("#id_person_reference", "JUL")
+    page.click("#place-order")
+    assert "Afventer godkendelse" in page.inner_text(".order-status")
+    bulk_order = BulkOrder.objects.get()
+
+    _login(page, base, m.approver.email, f"/da/kommune/{slug}/ordrer/{bulk_order.pk}/")
+    page.click("#approve")
+    assert "Bestilt" in page.inner_text(".order-status")
+    bulk_order.refresh_from_db()
+    order = bulk_order.order
+    Line = get_model("order", "Line")
+    coffee = Line.objects.filter(order=order, product__title__icontains="Filterkaffe")
+    assert coffee.values("partner_id").distinct().count() >= 2
+    assert sum(coffee.values_list("quantity", flat=True)) == 500
+
+    # Two enterprises each see their own share of the coffee on their pick list.
+    for code in ("ristet-ro", "verdensbutikken"):
+        vendor_order = VendorOrder.objects.get(order=order, partner__code=code)
+        units = sum(coffee.filter(partner__code=code).values_list("quantity", flat=True))
+        _login(page, base, vendor_email(code), f"/da/dashboard/vendor-orders/{vendor_order.pk}/pick-list/")
+        expect(page.locator("body")).to_contain_text("Filterkaffe")
+        expect(page.locator("body")).to_contain_text(str(units))
+        page.screenshot(path=str(ARTIFACTS / f"procurement-sourcing-picklist-{code}.png"), full_page=True)
