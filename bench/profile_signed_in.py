@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Where a signed-in page's time goes: pyinstrument over N renders of each page (bench DB, production settings).
+"""Where a signed-in page's time goes: pyinstrument over N renders of a page (bench DB, production settings).
 
     bench/gen_catalogue.py               # once: fk_bench_n2000
     bench/profile_signed_in.py [--page catalogue] [--requests 30]
@@ -40,7 +40,7 @@ for _ in range(requests):
 profiler.stop()
 elapsed = time.perf_counter() - start
 print(f"{page} {url}: {elapsed / requests * 1000:.1f} ms per request (signed in, {requests} requests)")
-print(profiler.output_text(unicode=False, color=False, show_all=False, time="percent_of_total", short_mode=True))
+print(profiler.output_text(unicode=False, color=False, time="percent_of_total", short_mode=True))
 """
 
 
