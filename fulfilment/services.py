@@ -745,6 +745,19 @@ class CancellationError(Exception):
 _CANCEL_REFUSED = {VendorOrder.Status.PACKED, VendorOrder.Status.DELIVERED}
 
 
+def _units_wanted(rows, lines) -> tuple[dict[int, list], dict[int, int]]:
+    """Active rows by order line, and the units asked for per line (all of them when ``lines`` is None)."""
+    by_line: dict[int, list] = defaultdict(list)
+    for row in rows:
+        by_line[row.line_id].append(row)
+    wanted = (
+        {line_id: sum(r.quantity for r in parts) for line_id, parts in by_line.items()}
+        if lines is None
+        else {int(k): int(v) for k, v in lines.items() if int(v) != 0}
+    )
+    return by_line, wanted
+
+
 def order_cancel(
     *,
     order,
@@ -783,14 +796,7 @@ def order_cancel(
             .select_related("line")
             .order_by("line_id", "-pk")
         )
-        by_line: dict[int, list[VendorOrderLine]] = defaultdict(list)
-        for row in active:
-            by_line[row.line_id].append(row)
-        wanted = (
-            {line_id: sum(r.quantity for r in rows) for line_id, rows in by_line.items()}
-            if lines is None
-            else {int(k): int(v) for k, v in lines.items() if int(v) != 0}
-        )
+        by_line, wanted = _units_wanted(active, lines)
         for line_id, units in wanted.items():
             left = sum(r.quantity for r in by_line.get(line_id, ()))
             if units < 0 or units > left:
@@ -1002,14 +1008,7 @@ def vendor_order_decline(
             .select_related("line")
             .order_by("line_id", "-pk")
         )
-        by_line: dict[int, list[VendorOrderLine]] = defaultdict(list)
-        for row in rows:
-            by_line[row.line_id].append(row)
-        wanted = (
-            {line_id: sum(r.quantity for r in parts) for line_id, parts in by_line.items()}
-            if lines is None
-            else {int(k): int(v) for k, v in lines.items() if int(v) != 0}
-        )
+        by_line, wanted = _units_wanted(rows, lines)
         if not wanted:
             raise DeclineError("Nothing to decline")
         for line_id, units in wanted.items():

@@ -118,10 +118,9 @@ def capacity_reserve(*, plan, reference: str, order=None) -> list[CapacityReserv
         )
 
 
-def capacity_release(*, reference: str | None = None, order=None, stockrecord_ids=None) -> int:
-    """Give back the capacity promised to ``reference`` or ``order`` (or only some offers); returns rows."""
+def _reservations_set_status(*, status, reference, order, stockrecord_ids) -> int:
     if reference is None and order is None:
-        raise ValueError("Say whose capacity to release (reference or order).")
+        raise ValueError("Say whose capacity it is (reference or order).")
     reservations = CapacityReservation.objects.filter(status=CapacityReservation.Status.RESERVED)
     if reference is not None:
         reservations = reservations.filter(reference=reference)
@@ -129,7 +128,17 @@ def capacity_release(*, reference: str | None = None, order=None, stockrecord_id
         reservations = reservations.filter(order=order)
     if stockrecord_ids is not None:
         reservations = reservations.filter(stockrecord_id__in=list(stockrecord_ids))
-    return reservations.update(status=CapacityReservation.Status.RELEASED)
+    return reservations.update(status=status)
+
+
+def capacity_release(*, reference: str | None = None, order=None, stockrecord_ids=None) -> int:
+    """Give back the capacity promised to ``reference`` or ``order`` (or only some offers); returns rows."""
+    return _reservations_set_status(
+        status=CapacityReservation.Status.RELEASED,
+        reference=reference,
+        order=order,
+        stockrecord_ids=stockrecord_ids,
+    )
 
 
 def capacity_attach(*, reference: str, order) -> int:
@@ -141,13 +150,9 @@ def capacity_attach(*, reference: str, order) -> int:
 
 def capacity_consume(*, reference: str | None = None, order=None, stockrecord_ids=None) -> int:
     """Mark promised capacity as used (the units were made and delivered); returns rows."""
-    if reference is None and order is None:
-        raise ValueError("Say whose capacity was used (reference or order).")
-    reservations = CapacityReservation.objects.filter(status=CapacityReservation.Status.RESERVED)
-    if reference is not None:
-        reservations = reservations.filter(reference=reference)
-    if order is not None:
-        reservations = reservations.filter(order=order)
-    if stockrecord_ids is not None:
-        reservations = reservations.filter(stockrecord_id__in=list(stockrecord_ids))
-    return reservations.update(status=CapacityReservation.Status.CONSUMED)
+    return _reservations_set_status(
+        status=CapacityReservation.Status.CONSUMED,
+        reference=reference,
+        order=order,
+        stockrecord_ids=stockrecord_ids,
+    )
