@@ -107,3 +107,36 @@ def test_public_parameters_with_random_values_never_answer_500(client, basket_li
         assert response.status_code < 500, (path, data)
     response = basket_formset_post(client, basket_line, c)
     assert response.status_code < 500, c
+
+
+@pytest.fixture
+def guest_at_address_step(client, basket_line):
+    """A guest with a line in the cart, past the checkout's first step."""
+    from django.urls import reverse
+
+    guest = {"username": "gaest@example.dk", "options": "anonymous"}
+    response = client.post(reverse("checkout:index"), guest)
+    assert response.status_code == 302
+    # the step is really reached: a good address goes on to the shipping method
+    good = {"first_name": "Karen", "last_name": "Jensen", "line1": "Vestergade 3", "postcode": "8000",
+            "line4": "Aarhus C", "phone_number": "20 30 40 50"}
+    response = client.post(reverse("checkout:shipping-address"), good)
+    assert response.status_code == 302 and "shipping-method" in response.url, response.status_code
+    return client
+
+
+@settings(
+    max_examples=20, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(a=odd_text, b=odd_text, c=odd_text)
+def test_checkout_address_with_random_values_never_answers_500(guest_at_address_step, a, b, c):
+    from django.urls import reverse
+
+    client = guest_at_address_step
+    data = {"first_name": a, "last_name": b, "line1": c, "postcode": a, "line4": b}
+    data.update({"phone_number": c, "notes": a})
+    response = client.post(reverse("checkout:shipping-address"), data)
+    assert response.status_code < 500, data
+    if response.status_code == 200:  # refused: the form says what was wrong
+        assert "error" in response.content.decode().lower()
