@@ -216,6 +216,10 @@ def test_approval_without_stock_is_refused_with_the_reason_and_nothing_placed(
     bulk_order = _order(m, 40, django_capture_on_commit_callbacks)
     product = m.design.items.first().product
     get_model("partner", "StockRecord").objects.filter(product=product).update(num_in_stock=3)
+    # and no enterprise can make more of it (the demo's shared offers have capacity)
+    from supply.models import OfferCapacity
+
+    OfferCapacity.objects.filter(stockrecord__product=product).update(units_per_week=0)
     client.force_login(m.approver)
 
     response = client.post(f"/da/kommune/{m.organisation.slug}/ordrer/{bulk_order.pk}/godkend/", follow=True)
