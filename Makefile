@@ -43,10 +43,8 @@ run: seed
 	@echo
 	@echo "Fælleskurv runs on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@echo
-	@# honcho SIGKILLs whatever is still running 5 s after Ctrl-C; the worker's warm shutdown on the
-	@# filesystem broker takes 4-5 s alone (a 2 s poll, then its timer), so allow it 20 s to finish.
-	$(BIN)/python -c 'import sys, honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 20; \
-	sys.argv = ["honcho", "-f", "Procfile.dev", "start"]; honcho.command.main()'
+	@# honcho with 20 s for the worker's warm shutdown (marketplace/devserver.py).
+	$(BIN)/python -m marketplace.devserver
 
 lint: install-dev
 	$(BIN)/ruff check .
