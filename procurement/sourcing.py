@@ -14,14 +14,7 @@ from oscar.core.loading import get_model
 
 from baskets.models import BasketDesign, BasketDesignItem
 from fulfilment.services import HUB_ASSEMBLY_DAYS
-from supply.models import week_start
-from supply.sourcing import (
-    HORIZON_WEEKS,
-    READY_WEEKDAY_OFFSET,
-    SourcingPlan,
-    offers_load,
-    plan_solve,
-)
+from supply.sourcing import SourcingPlan, earliest_date_for, offers_load, plan_solve
 
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
@@ -173,7 +166,9 @@ def bulk_sourcing(
             else:
                 high = middle - 1
         sourcing.largest_counts = _scaled(design_counts, low)
-        sourcing.earliest_delivery = _earliest_delivery(demand, offers, today=today)
+        # The whole order as one "basket": the first day all its units can be had.
+        earliest = earliest_date_for(demand, 1, today=today, offers=offers)
+        sourcing.earliest_delivery = delivery_date_for(earliest) if earliest else None
     return sourcing
 
 
@@ -184,22 +179,3 @@ def design_demand_scaled(
     whole = sum(design_counts.values()) or 1
     # Units scale with the baskets; rounding up keeps the check on the safe side.
     return {product_id: -(-units * total // whole) for product_id, units in demand_full.items()}
-
-
-def _earliest_delivery(demand: dict[int, int], offers, *, today: datetime.date) -> datetime.date | None:
-    first = week_start(today)
-    candidates = [today] + [
-        friday
-        for friday in (
-            first + datetime.timedelta(weeks=i, days=READY_WEEKDAY_OFFSET) for i in range(HORIZON_WEEKS)
-        )
-        if friday > today
-    ]
-    for day in candidates:
-        available = {
-            product_id: sum(o.available_by(need_by=day, today=today) for o in product_offers)
-            for product_id, product_offers in offers.items()
-        }
-        if _fits(demand, available):
-            return delivery_date_for(day)
-    return None
