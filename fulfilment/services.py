@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
@@ -958,21 +959,6 @@ class DeclineError(Exception):
     """A decline that cannot be made: no reason, packed already, more units than the vendor has."""
 
 
-def _free_offers(*, product_id: int, exclude_partner_ids, exclude_stockrecord_ids):
-    """Other offers of the product with free stock, locked: cheapest first, then most free stock."""
-    from django.db.models import F
-
-    StockRecord = get_model("partner", "StockRecord")
-    return list(
-        StockRecord.objects.select_for_update()
-        .filter(product_id=product_id, num_in_stock__gt=F("num_allocated"))
-        .exclude(partner_id__in=list(exclude_partner_ids))
-        .exclude(pk__in=list(exclude_stockrecord_ids))
-        .annotate(free=F("num_in_stock") - F("num_allocated"))
-        .order_by("price", "-free", "pk")
-    )
-
-
 def vendor_order_decline(
     *, vendor_order_id: int, user, lines: dict[int, int] | None = None, reason: str
 ) -> dict:
@@ -981,17 +967,20 @@ def vendor_order_decline(
     Refused without a reason, for another vendor's vendor order, once packed,
     or for more units than the vendor order has (nothing is saved then). The
     declined units get a "declined" row with the reason and their stock
-    allocation back. Each declined unit is then sourced from the other offers
-    of the same product with free stock (cheapest, then most free stock), on
-    those vendors' vendor orders of the order (made when missing), with their
-    stock allocated. The buyer keeps paying the order line's price; the new
+    allocation back. The declined units are then sourced from the other offers
+    of the same product by the sourcing rules of bulk orders
+    (`supply.sourcing.sourcing_plan`: free stock first, then capacity ready by
+    the vendor order's deliver-by date, spread fairly), on those vendors'
+    vendor orders of the order (made when missing): stock allocated for the
+    units from stock, capacity promised (`capacity_reserve`) for the units to
+    be made. The buyer keeps paying the order line's price; the new
     vendor is paid the line's unit price for its units. Returns {"resourced":
     {line id: [(partner id, units)]}, "unsourced": {line id: units}} — the
     unsourced units wait for a substitute (staff).
     """
     reason = (reason or "").strip()
     if not reason:
-        raise DeclineError("Say why you decline: a reason is required.")
+        raise DeclineError(_("Say why you decline: a reason is required."))
     StockRecord = get_model("partner", "StockRecord")
     with transaction.atomic():
         vendor_order = VendorOrder.objects.select_for_update().select_related("order").get(pk=vendor_order_id)
@@ -999,7 +988,8 @@ def vendor_order_decline(
             raise PermissionError("Only the vendor of this vendor order (or staff) can decline it")
         if vendor_order.status not in (VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED):
             raise DeclineError(
-                f"A vendor order that is {vendor_order.get_status_display()} can no longer be declined"
+                _("A vendor order that is %(status)s can no longer be declined.")
+                % {"status": vendor_order.get_status_display()}
             )
         order = vendor_order.order
         rows = list(
@@ -1010,12 +1000,13 @@ def vendor_order_decline(
         )
         by_line, wanted = _units_wanted(rows, lines)
         if not wanted:
-            raise DeclineError("Nothing to decline")
+            raise DeclineError(_("Nothing to decline."))
         for line_id, units in wanted.items():
             left = sum(r.quantity for r in by_line.get(line_id, ()))
             if units < 0 or units > left:
                 raise DeclineError(
-                    f"Line {line_id}: {units} units cannot be declined, this vendor has {left}"
+                    _("Line %(line)s: %(units)s units cannot be declined, this vendor has %(left)s.")
+                    % {"line": line_id, "units": units, "left": left}
                 )
         released: dict[int, int] = defaultdict(int)
         line_of = {}
@@ -1045,42 +1036,9 @@ def vendor_order_decline(
                     )
         for record in StockRecord.objects.filter(pk__in=list(released)).order_by("pk"):
             record.cancel_allocation(released[record.pk])
-        resourced: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        unsourced: dict[int, int] = {}
-        deliver_by = vendor_order.deliver_by
-        for line_id, units in sorted(wanted.items()):
-            line = line_of[line_id]
-            for record in _free_offers(
-                product_id=line.product_id,
-                exclude_partner_ids=[vendor_order.partner_id],
-                exclude_stockrecord_ids=released,
-            ):
-                if units == 0:
-                    break
-                take = min(units, record.free)
-                target, _created = VendorOrder.objects.select_for_update().get_or_create(
-                    order_id=order.pk,
-                    partner_id=record.partner_id,
-                    defaults={
-                        "subtotal_excl_tax": Decimal(0),
-                        "subtotal_incl_tax": Decimal(0),
-                        "commission_rate": _partner_commission_rate(record.partner_id),
-                        "commission": Decimal(0),
-                        "payout_amount": Decimal(0),
-                        "deliver_by": deliver_by,
-                    },
-                )
-                if target.status not in (VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED):
-                    continue
-                record.allocate(take)
-                VendorOrderLine.objects.create(
-                    vendor_order=target, line_id=line_id, stockrecord=record, quantity=take
-                )
-                target.lines.add(line_id)
-                resourced[line_id].append((record.partner_id, take))
-                units -= take
-            if units:
-                unsourced[line_id] = units
+        resourced, unsourced = _declined_units_resource(
+            vendor_order=vendor_order, wanted=wanted, line_of=line_of
+        )
         changes = vendor_orders_recompute(order_id=order.pk)
         if not VendorOrderLine.objects.filter(
             vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE
@@ -1094,6 +1052,94 @@ def vendor_order_decline(
             vendor_order_payout_reverse(vendor_order_id=vendor_order.pk, amount_ore=amount_in_ore(old - new))
         transaction.on_commit(partial(_after_decline, order_id=order.pk))
     return {"resourced": dict(resourced), "unsourced": unsourced}
+
+
+def _declined_units_resource(*, vendor_order, wanted: dict[int, int], line_of: dict):
+    """Source declined {order line id: units} from other vendors' offers; returns (resourced, unsourced).
+
+    The offers of the products are locked (stock record order) before the plan is made, so the
+    free stock the plan counts on is still free when it is allocated. Vendors whose part of the
+    order is packed or delivered take no new units. The capacity is promised under the reference
+    ``decline:<vendor order>:<first declined row>`` (one per decline, so a later decline never
+    replaces it), tied to the order so a cancellation gives it back.
+    """
+    from supply.services import CapacityExhausted, capacity_reserve
+    from supply.sourcing import sourcing_plan
+
+    StockRecord = get_model("partner", "StockRecord")
+    order = vendor_order.order
+    products = {line_id: line_of[line_id].product_id for line_id in wanted}
+    demand: dict[int, int] = defaultdict(int)
+    for line_id, units in wanted.items():
+        demand[products[line_id]] += units
+    locked = StockRecord.objects.select_for_update().filter(product_id__in=list(demand)).order_by("pk")
+    records = {record.pk: record for record in locked}
+    busy_partners = set(
+        VendorOrder.objects.filter(order_id=order.pk)
+        .exclude(status__in=[VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED])
+        .values_list("partner_id", flat=True)
+    ) | {vendor_order.partner_id}
+    excluded = [pk for pk, record in records.items() if record.partner_id in busy_partners]
+    today = timezone.localdate()
+    need_by = max(vendor_order.deliver_by or today, today)
+    plan = sourcing_plan(dict(demand), need_by=need_by, today=today, exclude_stockrecord_ids=excluded)
+    first_declined = (
+        VendorOrderLine.objects.filter(vendor_order=vendor_order, status=VendorOrderLine.Status.DECLINED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    try:
+        capacity_reserve(plan=plan, reference=f"decline:{vendor_order.pk}:{first_declined}", order=order)
+    except CapacityExhausted as exc:
+        raise DeclineError(
+            _("Another order took the capacity meanwhile; nothing was declined. Please try again.")
+        ) from exc
+    resourced: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    unsourced: dict[int, int] = {}
+    targets: dict[int, VendorOrder] = {}
+    for product_id, item in plan.items.items():
+        line_ids = sorted(line_id for line_id in wanted if products[line_id] == product_id)
+        needs = {line_id: wanted[line_id] for line_id in line_ids}
+        for allocation in item.allocations:
+            record = records[allocation.stockrecord_id]
+            if allocation.from_stock:
+                record.allocate(allocation.from_stock)
+            target = targets.get(record.partner_id) or _vendor_order_for(
+                order=order, partner_id=record.partner_id, deliver_by=vendor_order.deliver_by
+            )
+            targets[record.partner_id] = target
+            left = allocation.units
+            for line_id in line_ids:
+                take = min(left, needs[line_id])
+                if not take:
+                    continue
+                VendorOrderLine.objects.create(
+                    vendor_order=target, line_id=line_id, stockrecord=record, quantity=take
+                )
+                target.lines.add(line_id)
+                resourced[line_id].append((record.partner_id, take))
+                needs[line_id] -= take
+                left -= take
+        unsourced.update({line_id: units for line_id, units in needs.items() if units})
+    return dict(resourced), unsourced
+
+
+def _vendor_order_for(*, order, partner_id: int, deliver_by) -> VendorOrder:
+    """The vendor's vendor order of ``order``, locked; made (empty) when the vendor has none yet."""
+    target, _created = VendorOrder.objects.select_for_update().get_or_create(
+        order_id=order.pk,
+        partner_id=partner_id,
+        defaults={
+            "subtotal_excl_tax": Decimal(0),
+            "subtotal_incl_tax": Decimal(0),
+            "commission_rate": _partner_commission_rate(partner_id),
+            "commission": Decimal(0),
+            "payout_amount": Decimal(0),
+            "deliver_by": deliver_by,
+        },
+    )
+    return target
 
 
 def _partner_commission_rate(partner_id: int) -> Decimal:

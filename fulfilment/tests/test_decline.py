@@ -83,7 +83,7 @@ def test_decline_without_reason_or_by_another_vendor_is_refused_and_nothing_is_s
     havefolket = VendorOrder.objects.get(order=order, partner__code="havefolket")
     before = list(VendorOrderLine.objects.order_by("pk").values_list("pk", "status", "quantity"))
 
-    with pytest.raises(services.DeclineError, match="reason is required"):
+    with pytest.raises(services.DeclineError, match="begrundelse er påkrævet"):
         services.vendor_order_decline(
             vendor_order_id=havefolket.pk, user=_vendor_user("havefolket"), lines={line.pk: 2}, reason="  "
         )
@@ -130,7 +130,7 @@ def test_vendor_declines_from_its_dashboard_with_a_reason_and_another_vendor_get
     assert f'name="decline-{line.pk}"' in page.content.decode()
 
     refused = client.post(url, {"action": "decline", f"decline-{line.pk}": "2", "reason": ""}, follow=True)
-    assert "reason is required" in refused.content.decode()
+    assert "begrundelse er påkrævet" in refused.content.decode()
     assert not VendorOrderLine.objects.filter(status="declined").exists()
 
     done = client.post(url, {"action": "decline", f"decline-{line.pk}": "2", "reason": "Syg"}, follow=True)
@@ -140,3 +140,90 @@ def test_vendor_declines_from_its_dashboard_with_a_reason_and_another_vendor_get
     client.force_login(_vendor_user("ristet-ro"))
     response = client.post(url, {"action": "decline", f"decline-{line.pk}": "1", "reason": "x"})
     assert response.status_code == 404
+
+
+def _capacity_offer(line, *, code="skovbrynet", stock=0, per_week=10, lead_days=0):
+    from supply.services import capacity_set
+
+    record = StockRecord.objects.create(
+        partner=Partner.objects.get(code=code),
+        product=line.product,
+        partner_sku=f"{code[:2].upper()}-HON-CAP",
+        price=Decimal("70.00"),
+        num_in_stock=stock,
+    )
+    capacity_set(stockrecord=record, units_per_week=per_week, lead_time_days=lead_days)
+    return record
+
+
+@pytest.fixture
+def honey_order_capacity_only(demo_vendors):
+    """3 jars of Havefolket's honey, due in two weeks; Skovbrynet has no jar in stock but makes 10 a week."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = place_order(loose=[("HF-HON-01", 3)])
+    services.order_split(order_id=order.pk)
+    VendorOrder.objects.filter(order=order).update(deliver_by=timezone.localdate() + timedelta(days=14))
+    return order, order.lines.get(partner_sku="HF-HON-01")
+
+
+@pytest.mark.django_db
+def test_declined_units_are_made_from_another_vendors_capacity_ready_by_the_date(honey_order_capacity_only):
+    from supply.models import CapacityReservation
+
+    order, line = honey_order_capacity_only
+    maker = _capacity_offer(line)
+    havefolket = VendorOrder.objects.get(order=order, partner__code="havefolket")
+
+    result = services.vendor_order_decline(
+        vendor_order_id=havefolket.pk, user=_vendor_user("havefolket"), lines={line.pk: 2}, reason="Syg"
+    )
+
+    assert result == {"resourced": {line.pk: [(maker.partner_id, 2)]}, "unsourced": {}}
+    maker.refresh_from_db()
+    assert maker.num_allocated == 0  # made, not taken from stock
+    promised = CapacityReservation.objects.get(stockrecord=maker)
+    assert (promised.units, promised.order_id, promised.status) == (2, order.pk, "reserved")
+    assert promised.reference.startswith(f"decline:{havefolket.pk}:")
+    skovbrynet = VendorOrder.objects.get(order=order, partner__code="skovbrynet")
+    pick = selectors.vendor_order_pick_list(vendor_order=skovbrynet)
+    assert [(r.sku, r.quantity) for r in pick.rows] == [("SK-HON-CAP", 2)]
+    live = sum((vo.subtotal_incl_tax for vo in VendorOrder.objects.filter(order=order)), Decimal(0))
+    assert live + order.shipping_incl_tax == order.total_incl_tax
+
+
+@pytest.mark.django_db
+def test_capacity_not_ready_by_the_date_does_not_take_declined_units(honey_order_capacity_only):
+    from supply.models import CapacityReservation
+
+    order, line = honey_order_capacity_only
+    _capacity_offer(line, lead_days=30)
+    havefolket = VendorOrder.objects.get(order=order, partner__code="havefolket")
+
+    result = services.vendor_order_decline(
+        vendor_order_id=havefolket.pk, user=_vendor_user("havefolket"), lines={line.pk: 2}, reason="Syg"
+    )
+
+    assert result == {"resourced": {}, "unsourced": {line.pk: 2}}
+    assert not CapacityReservation.objects.exists()
+    assert not VendorOrder.objects.filter(order=order, partner__code="skovbrynet").exists()
+
+
+@pytest.mark.django_db
+def test_stock_of_one_vendor_and_capacity_of_another_share_the_declined_units(honey_order_capacity_only):
+    order, line = honey_order_capacity_only
+    maker = _capacity_offer(line)
+    stocked = _capacity_offer(line, code="ristet-ro", stock=1, per_week=0)
+    havefolket = VendorOrder.objects.get(order=order, partner__code="havefolket")
+
+    result = services.vendor_order_decline(
+        vendor_order_id=havefolket.pk, user=_vendor_user("havefolket"), reason="Syg"
+    )
+
+    assert sorted(result["resourced"][line.pk]) == sorted([(stocked.partner_id, 1), (maker.partner_id, 2)])
+    stocked.refresh_from_db()
+    assert stocked.num_allocated == 1
+    havefolket.refresh_from_db()
+    assert havefolket.status == VendorOrder.Status.CANCELLED
