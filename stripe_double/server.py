@@ -145,6 +145,28 @@ def _bool(value) -> bool:
     return str(value).lower() == "true"
 
 
+class ResponseHold:
+    """Requests the double has carried out but whose answer it keeps back (see `StripeDouble.hold`).
+
+    `held` is set once a matching request was handled (its object created, its
+    idempotency key stored) and its answer is being withheld: the client is now
+    waiting inside its API call, as with a network that lost the answer.
+    `release()` lets every withheld answer go (to a client that may be gone).
+    """
+
+    def __init__(self, method: str, path: str, times: int, timeout: float):
+        self.method, self.path, self.left, self.timeout = method, path, times, timeout
+        self.held = threading.Event()
+        self.requests: list[dict] = []
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self._released.set()
+
+    def wait_released(self) -> None:
+        self._released.wait(self.timeout)
+
+
 class StripeDouble:
     """The double's state plus an HTTP server in a background thread.
 
@@ -173,6 +195,7 @@ class StripeDouble:
         # Failed webhooks waiting for their redelivery: timer -> (event, next attempt).
         self._retry_timers: dict[threading.Timer, tuple[dict, int]] = {}
         self.webhooks_enabled = True
+        self._holds: list[ResponseHold] = []
 
     # --- lifecycle ---------------------------------------------------------
 
@@ -228,6 +251,10 @@ class StripeDouble:
 
     def stop(self) -> None:
         """Stop serving; webhooks already due are kept and delivered after `start()` again."""
+        with self.lock:
+            holds, self._holds = self._holds, []
+        for hold in holds:
+            hold.release()
         if self._server:
             self._server.shutdown()
             self._server.server_close()
@@ -352,6 +379,28 @@ class StripeDouble:
         deadline = time.monotonic() + timeout
         while (self._webhook_queue.unfinished_tasks or self._retry_timers) and time.monotonic() < deadline:
             time.sleep(0.05)
+
+    # --- faults ------------------------------------------------------------
+
+    def hold(self, method: str, path: str, *, times: int = 1, timeout: float = 120.0) -> ResponseHold:
+        """Carry out the next `times` requests to `method path` but keep their answers back.
+
+        Each answer is withheld until `release()`, `stop()` or `timeout` seconds, so a
+        client (a worker process) can be killed while it waits inside the API call after
+        Stripe has already done the work: the test of an idempotent retry.
+        """
+        hold = ResponseHold(method, path, times, timeout)
+        with self.lock:
+            self._holds.append(hold)
+        return hold
+
+    def _hold_for(self, method: str, path: str) -> ResponseHold | None:
+        with self.lock:
+            for hold in self._holds:
+                if hold.left > 0 and hold.method == method and hold.path == path:
+                    hold.left -= 1
+                    return hold
+        return None
 
     # --- request dispatch --------------------------------------------------
 
@@ -1018,7 +1067,17 @@ class _Handler(BaseHTTPRequestHandler):
                     status, body, replayed = self.double.handle(method, path, params, headers)
                 except StripeError as exc:
                     return self._json(exc.status, {"error": exc.body})
-                return self._json(status, body, {"Idempotent-Replayed": "true"} if replayed else None)
+                hold = self.double._hold_for(method, path)
+                if hold is not None:
+                    with self.double.lock:
+                        hold.requests.append({"params": params, "client": self.client_address,
+                                              "idempotency_key": headers.get("idempotency-key")})
+                    hold.held.set()
+                    hold.wait_released()
+                try:
+                    return self._json(status, body, {"Idempotent-Replayed": "true"} if replayed else None)
+                except OSError:  # the client went away while its answer was held
+                    return None
             if path == "/_double/state":
                 with self.double.lock:
                     return self._json(200, {"objects": self.double.objects, "requests": self.double.requests,

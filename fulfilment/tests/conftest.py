@@ -55,3 +55,17 @@ def demo_vendors(db):
                 num_in_stock=item.stock,
             )
     demo.seed_users()
+
+
+@pytest.fixture
+def prefork_workers(tmp_path, settings):
+    """Start real prefork Celery workers on a queue of their own (fulfilment/tests/workers.py).
+
+    The test's own tasks go to that queue while the fixture lives; every worker is stopped
+    (and any orphaned pool process killed) on the way out.
+    """
+    from fulfilment.tests.workers import PreforkWorkers
+
+    workers = PreforkWorkers(tmp_path, settings.DATABASES["default"])
+    yield workers
+    workers.stop()
