@@ -423,3 +423,36 @@ def vendor_orders_search(*, qs: QuerySet, query: str = "", status: str = "") -> 
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+def order_cancellable_rows(*, order) -> list[dict]:
+    """Per order line: the units still active, how many of them are packed (or sent), and vendors.
+
+    Staff may cancel the active units that are not packed; packed ones need the vendor told first.
+    """
+    packed_statuses = {VendorOrder.Status.PACKED, VendorOrder.Status.DELIVERED}
+    rows: dict[int, dict] = {}
+    for line_id, title, sku, quantity, vendor, status in (
+        VendorOrderLine.objects.filter(vendor_order__order=order, status=VendorOrderLine.Status.ACTIVE)
+        .order_by("line_id", "pk")
+        .values_list(
+            "line_id",
+            "line__title",
+            "line__partner_sku",
+            "quantity",
+            "vendor_order__partner__name",
+            "vendor_order__status",
+        )
+    ):
+        row = rows.setdefault(
+            line_id,
+            {"line_id": line_id, "title": title, "sku": sku, "active": 0, "packed": 0, "vendors": []},
+        )
+        row["active"] += quantity
+        if status in packed_statuses:
+            row["packed"] += quantity
+        if vendor not in row["vendors"]:
+            row["vendors"].append(vendor)
+    for row in rows.values():
+        row["cancellable"] = row["active"] - row["packed"]
+    return list(rows.values())

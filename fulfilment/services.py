@@ -23,6 +23,7 @@ from vendors.models import OrderSplitState, VendorOrder, VendorProfile
 
 from . import selectors
 from .models import VendorOrderLine
+from .signals import order_units_cancelled
 
 logger = logging.getLogger(__name__)
 
@@ -788,7 +789,10 @@ def order_cancel(
     """
     with transaction.atomic():
         vendor_orders = {
-            vo.pk: vo for vo in VendorOrder.objects.select_for_update().filter(order_id=order.pk)
+            vo.pk: vo
+            for vo in VendorOrder.objects.select_for_update(of=("self",))
+            .select_related("partner")
+            .filter(order_id=order.pk)
         }
         scope = [only_vendor_order_id] if only_vendor_order_id else list(vendor_orders)
         active = list(
@@ -802,20 +806,32 @@ def order_cancel(
             left = sum(r.quantity for r in by_line.get(line_id, ()))
             if units < 0 or units > left:
                 raise CancellationError(
-                    f"Line {line_id}: {units} units cannot be cancelled, {left} are left to cancel"
+                    _("Line %(line)s: %(units)s units cannot be cancelled, %(left)s are left to cancel.")
+                    % {"line": line_id, "units": units, "left": left}
                 )
         before_incl = sum((vo.subtotal_incl_tax for vo in vendor_orders.values()), Decimal(0))
         touched: set[int] = set()
         released: dict[int, int] = defaultdict(int)  # stockrecord id -> units
         new_rows, cancelled_quantities = [], defaultdict(lambda: defaultdict(int))
         for line_id, units in wanted.items():
-            for row in by_line[line_id]:
+            # Units not yet packed go first; packed ones only when staff have told the vendor.
+            for row in sorted(
+                by_line[line_id], key=lambda r: vendor_orders[r.vendor_order_id].status in _CANCEL_REFUSED
+            ):
                 if units == 0:
                     break
                 if vendor_orders[row.vendor_order_id].status in _CANCEL_REFUSED and not packed_ok:
+                    vendor_order = vendor_orders[row.vendor_order_id]
                     raise CancellationError(
-                        f"{vendor_orders[row.vendor_order_id]} is already "
-                        f"{vendor_orders[row.vendor_order_id].get_status_display()}: tell the vendor first"
+                        _(
+                            "The units of %(item)s from %(vendor)s are already %(status)s: tell the "
+                            "vendor first, then cancel its vendor order."
+                        )
+                        % {
+                            "vendor": vendor_order.partner.name,
+                            "status": vendor_order.get_status_display().lower(),
+                            "item": row.line.title,
+                        }
                     )
                 take = min(units, row.quantity)
                 units -= take
@@ -888,6 +904,16 @@ def order_cancel(
             order_status_follow(order_id=order.pk)
         if amount > 0 and selectors.order_charge_id(order=order):
             _card_refund(order=order, amount=amount, reason=reason)
+        units_by_line: dict[int, int] = defaultdict(int)
+        for per_line in cancelled_quantities.values():
+            for line_id, units in per_line.items():
+                units_by_line[line_id] += units
+        cancelled_rows = VendorOrderLine.objects.filter(
+            vendor_order__order_id=order.pk, status=VendorOrderLine.Status.CANCELLED
+        ).count()
+        order_units_cancelled.send(
+            sender=Order, order=order, lines=dict(units_by_line), key=f"cancel:{cancelled_rows}"
+        )
         transaction.on_commit(
             partial(_cancellation_notify, order_id=order.pk, vendor_order_ids=sorted(touched), reason=reason)
         )

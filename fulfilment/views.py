@@ -313,3 +313,54 @@ class StripeConnectView(_VendorOnly, TemplateView):
             messages.error(request, _("Stripe could not be reached. Please try again later."))
             return HttpResponseRedirect(here)
         return HttpResponseRedirect(url)
+
+
+class OrderCancelPartView(_StaffOnly, TemplateView):
+    """Staff cancel some units of an order: per line, how many (packed units are refused)."""
+
+    template_name = "fulfilment/order_cancel_part.html"
+
+    def order(self):
+        order = get_object_or_404(Order, number=self.kwargs["number"])
+        if not VendorOrder.objects.filter(order=order).exists():
+            raise Http404("Order not split yet")
+        return order
+
+    def get_context_data(self, **kwargs):
+        order = kwargs.pop("order", None) or self.order()
+        return super().get_context_data(
+            order=order, rows=selectors.order_cancellable_rows(order=order), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        order = self.order()
+        reason = request.POST.get("reason", "").strip()[:2000]
+        units, errors = {}, []
+        for row in selectors.order_cancellable_rows(order=order):
+            raw = request.POST.get(f"cancel-{row['line_id']}", "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit():
+                errors.append(_("%(item)s: enter a whole number of units.") % {"item": row["title"]})
+                continue
+            if int(raw):
+                units[row["line_id"]] = int(raw)
+        if not reason:
+            errors.append(_("Say why the units are cancelled."))
+        if not units and not errors:
+            errors.append(_("Enter how many units of which lines to cancel."))
+        if not errors:
+            try:
+                result = services.order_cancel(order=order, lines=units, by=request.user, reason=reason)
+            except services.CancellationError as exc:
+                errors.append(_("Not cancelled: %(error)s") % {"error": exc})
+            else:
+                messages.success(
+                    request,
+                    _("%(units)s units cancelled (%(amount)s kr. incl. VAT); vendors and hub have been told.")
+                    % {"units": sum(units.values()), "amount": result["amount_incl_tax"]},
+                )
+                return HttpResponseRedirect(reverse("fulfilment:order-cancel-part", args=[order.number]))
+        for error in errors:
+            messages.error(request, error)
+        return self.render_to_response(self.get_context_data(order=order), status=400)

@@ -8,4 +8,7 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import notifications  # noqa: F401 (connects the buyer e-mails)
+        from . import (
+            notifications,  # noqa: F401 (connects the buyer e-mails)
+            receivers,  # noqa: F401 (credits cancelled units of bulk orders)
+        )

@@ -270,6 +270,9 @@ class Recipient(models.Model):
         return self.name
 
 
+FULL_CREDIT_KEY = "full"
+
+
 class InvoiceCounter(models.Model):
     """The last number issued in a series; locked row = numbers without gaps."""
 
@@ -288,9 +291,12 @@ class Invoice(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INVOICE)
     bulk_order = models.ForeignKey(BulkOrder, on_delete=models.PROTECT, related_name="invoices")
-    credited_invoice = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_note"
+    # A credit note credits one invoice: in full (credit_key "full", at most one) or in part
+    # (a partial cancellation, a substitute's price difference), each part once by its key.
+    credited_invoice = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
     )
+    credit_key = models.CharField(max_length=64, blank=True)
     issue_date = models.DateField()
     due_date = models.DateField()
     total_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
@@ -323,8 +329,17 @@ class Invoice(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["bulk_order"], condition=models.Q(kind="invoice"), name="one_invoice_per_bulk_order"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["credited_invoice", "credit_key"],
+                condition=models.Q(kind="credit_note"),
+                name="one_credit_note_per_invoice_and_key",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def is_fully_credited(self) -> bool:
+        return self.credit_notes.filter(credit_key=FULL_CREDIT_KEY).exists()

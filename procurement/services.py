@@ -6,6 +6,7 @@ Money-changing actions lock the bulk order row and are safe to repeat.
 import logging
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from supply.services import CapacityExhausted, capacity_attach, capacity_release
 
 from . import selectors, ubl
 from .models import (
+    FULL_CREDIT_KEY,
     BulkOrder,
     BulkOrderLine,
     Invitation,
@@ -869,11 +871,53 @@ def invoice_issue(*, bulk_order_id: int) -> Invoice | None:
 
 @transaction.atomic
 def credit_note_issue(*, invoice: Invoice) -> Invoice:
-    """Credit an invoice in full; repeat-safe (one credit note per invoice)."""
+    """Credit what is left of an invoice; repeat-safe (one full credit note per invoice).
+
+    With no partial credit note before it, the credit note repeats the invoice's lines. After
+    partial ones (cancelled units, a substitute's price difference) it credits the rest of the
+    invoice excl. VAT as one line, so the credit notes together never exceed the invoice.
+    """
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    existing = Invoice.objects.filter(credited_invoice=invoice).first()
+    existing = invoice.credit_notes.filter(credit_key=FULL_CREDIT_KEY).first()
     if existing is not None:
         return existing
+    partial_excl = sum((note.total_excl_tax for note in invoice.credit_notes.all()), Decimal("0.00"))
+    lines = None
+    if partial_excl:
+        with translation.override(settings.LANGUAGE_CODE):
+            lines = [
+                ubl.UblLine(
+                    item_name=_("Rest of invoice %(number)s") % {"number": invoice.number},
+                    quantity=1,
+                    net_price=invoice.total_excl_tax - partial_excl,
+                )
+            ]
+    return _credit_note_create(invoice=invoice, key=FULL_CREDIT_KEY, lines=lines)
+
+
+@transaction.atomic
+def credit_note_lines_issue(*, invoice: Invoice, lines: list[ubl.UblLine], key: str) -> Invoice:
+    """Credit part of an invoice with the given lines (prices excl. VAT); repeat-safe by ``key``.
+
+    Refused (ProcurementError, nothing saved) for a fully credited invoice, for an empty or
+    negative credit, or when the credit notes together would exceed the invoice.
+    """
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    existing = invoice.credit_notes.filter(credit_key=key).first()
+    if existing is not None:
+        return existing
+    if invoice.kind != Invoice.Kind.INVOICE or invoice.is_fully_credited:
+        raise ProcurementError(_("This invoice has been credited."))
+    amount = sum((line.line_amount for line in lines), Decimal("0.00"))
+    if not lines or amount <= 0 or any(line.quantity <= 0 or line.net_price < 0 for line in lines):
+        raise ProcurementError(_("A credit note needs lines with a positive amount."))
+    credited = sum((note.total_excl_tax for note in invoice.credit_notes.all()), Decimal("0.00"))
+    if credited + amount > invoice.total_excl_tax:
+        raise ProcurementError(_("The credit notes would exceed the invoice."))
+    return _credit_note_create(invoice=invoice, key=key, lines=lines)
+
+
+def _credit_note_create(*, invoice: Invoice, key: str, lines: list[ubl.UblLine] | None) -> Invoice:
     bulk_order = invoice.bulk_order
     issue_date = timezone.localdate()
     number = invoice_number_next()
@@ -881,11 +925,14 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
         document = ubl_document_for(
             bulk_order=bulk_order, number=number, issue_date=issue_date, credited=invoice
         )
+    if lines is not None:
+        document = replace(document, lines=list(lines))
     credit_note = Invoice.objects.create(
         number=number,
         kind=Invoice.Kind.CREDIT_NOTE,
         bulk_order=bulk_order,
         credited_invoice=invoice,
+        credit_key=key,
         issue_date=issue_date,
         due_date=issue_date,
         total_excl_tax=document.line_total,
@@ -895,6 +942,37 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
     )
     transaction.on_commit(partial(_invoice_transmit_enqueue, invoice_id=credit_note.pk))
     return credit_note
+
+
+def order_lines_credit(*, order, lines: dict[int, int], key: str) -> Invoice | None:
+    """Cancelled units {Oscar order line id: units} of a bulk order: a credit note for just those.
+
+    Each credited line is the order line's product at its unit price excl. VAT (the quoted item
+    price the vendors are paid from), VAT 25 % on the credit note's total. Nothing for an order
+    that is not a bulk order, or one being cancelled whole (bulk_order_cancel credits in full).
+    Refused (ProcurementError) while the invoice is not issued yet: the invoice would still
+    bill the cancelled units.
+    """
+    bulk_order = BulkOrder.objects.filter(order_id=order.pk).first()
+    if bulk_order is None or bulk_order.status == BulkOrder.Status.CANCELLED:
+        return None
+    invoice = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    if invoice is None:
+        raise ProcurementError(
+            _("The invoice of this order is not issued yet; cancel part of it once it is (in a minute).")
+        )
+    order_lines = order.lines.in_bulk(list(lines))
+    ubl_lines = [
+        ubl.UblLine(
+            item_name=order_lines[line_id].title,
+            quantity=units,
+            net_price=order_lines[line_id].unit_price_excl_tax,
+            seller_item_id=order_lines[line_id].partner_sku,
+        )
+        for line_id, units in sorted(lines.items())
+        if units > 0
+    ]
+    return credit_note_lines_issue(invoice=invoice, lines=ubl_lines, key=key)
 
 
 def _invoice_transmit_enqueue(*, invoice_id: int) -> None:
@@ -989,7 +1067,7 @@ def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
         raise ProcurementError(_("Only invoices can be marked paid."))
     if invoice.paid_at is not None:
         return invoice
-    if Invoice.objects.filter(credited_invoice=invoice).exists():
+    if invoice.is_fully_credited:
         raise ProcurementError(_("This invoice has been credited."))
     invoice.paid_at = timezone.now()
     invoice.paid_by = user

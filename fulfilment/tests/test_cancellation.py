@@ -139,7 +139,7 @@ def test_cancelling_units_a_vendor_has_packed_is_refused_and_nothing_changes(pai
     ristet = VendorOrder.objects.get(order=order, partner__code="ristet-ro")
     services.vendor_order_advance(vendor_order_id=ristet.pk, to_status=VendorOrder.Status.PACKED)
 
-    with pytest.raises(services.CancellationError, match="tell the vendor first"):
+    with pytest.raises(services.CancellationError, match="giv leverandøren besked først"):
         services.order_cancel(order=order, by="staff", reason="Too late")
 
     assert not VendorOrderLine.objects.filter(line__order=order).exclude(status="active").exists()
