@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import PYTHON, ROOT, django_env  # noqa: E402
+from _setup import PYTHON, ROOT, django_env, run  # noqa: E402
 
 PROFILE = r"""
 import sys, time, django
@@ -25,9 +25,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from pyinstrument import Profiler
 from marketplace.demo import CUSTOMER_EMAIL
-from _pages import bench_pages
+from _pages import bench_pages, signed_in_cookie
 page, requests = sys.argv[1], int(sys.argv[2])
 url = bench_pages()[page]
+signed_in_cookie()  # the demo customer's bench cart: 3 products and a gift basket
 client = Client()
 client.force_login(get_user_model().objects.get(email=CUSTOMER_EMAIL))
 for _ in range(3):
@@ -51,6 +52,8 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=2000)
     args = parser.parse_args()
     env = django_env(args.products)
+    # Production settings serve hashed static names: the manifest must exist.
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     env["PYTHONPATH"] = f"{ROOT}:{ROOT / 'bench'}"
     subprocess.run(
         [PYTHON, "-c", PROFILE, args.page, str(args.requests)], cwd=ROOT, env=env, check=True
