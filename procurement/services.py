@@ -881,9 +881,13 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
     existing = invoice.credit_notes.filter(credit_key=FULL_CREDIT_KEY).first()
     if existing is not None:
         return existing
-    partial_excl = sum((note.total_excl_tax for note in invoice.credit_notes.all()), Decimal("0.00"))
+    partial_notes = list(invoice.credit_notes.all())
+    partial_excl = sum((note.total_excl_tax for note in partial_notes), Decimal("0.00"))
+    partial_tax = sum((note.total_tax for note in partial_notes), Decimal("0.00"))
     lines = None
+    tax_amount = None
     if partial_excl:
+        tax_amount = invoice.total_tax - partial_tax
         with translation.override(settings.LANGUAGE_CODE):
             lines = [
                 ubl.UblLine(
@@ -892,7 +896,7 @@ def credit_note_issue(*, invoice: Invoice) -> Invoice:
                     net_price=invoice.total_excl_tax - partial_excl,
                 )
             ]
-    return _credit_note_create(invoice=invoice, key=FULL_CREDIT_KEY, lines=lines)
+    return _credit_note_create(invoice=invoice, key=FULL_CREDIT_KEY, lines=lines, tax_amount=tax_amount)
 
 
 @transaction.atomic
@@ -917,7 +921,9 @@ def credit_note_lines_issue(*, invoice: Invoice, lines: list[ubl.UblLine], key: 
     return _credit_note_create(invoice=invoice, key=key, lines=lines)
 
 
-def _credit_note_create(*, invoice: Invoice, key: str, lines: list[ubl.UblLine] | None) -> Invoice:
+def _credit_note_create(
+    *, invoice: Invoice, key: str, lines: list[ubl.UblLine] | None, tax_amount: Decimal | None = None
+) -> Invoice:
     bulk_order = invoice.bulk_order
     issue_date = timezone.localdate()
     number = invoice_number_next()
@@ -926,7 +932,7 @@ def _credit_note_create(*, invoice: Invoice, key: str, lines: list[ubl.UblLine] 
             bulk_order=bulk_order, number=number, issue_date=issue_date, credited=invoice
         )
     if lines is not None:
-        document = replace(document, lines=list(lines))
+        document = replace(document, lines=list(lines), tax_amount_fixed=tax_amount)
     credit_note = Invoice.objects.create(
         number=number,
         kind=Invoice.Kind.CREDIT_NOTE,

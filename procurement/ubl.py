@@ -77,6 +77,9 @@ class UblDocument:
     payment_terms: str = ""
     billing_reference: tuple[str, date] | None = None
     extra: dict = field(default_factory=dict)
+    # The rest of a partly credited invoice: its VAT is what the invoice's VAT still lacks, so the
+    # credit notes add up to the invoice to the øre (within BR-CO-17's tolerance of one unit).
+    tax_amount_fixed: Decimal | None = None
 
     @property
     def line_total(self) -> Decimal:
@@ -85,6 +88,8 @@ class UblDocument:
     @property
     def tax_amount(self) -> Decimal:
         """VAT on the document total, rounded once (EN 16931 BR-CO-17)."""
+        if self.tax_amount_fixed is not None:
+            return self.tax_amount_fixed
         return (self.line_total * self.vat_rate).quantize(Decimal("0.01"))
 
     @property

@@ -142,4 +142,7 @@ def test_cancelling_the_rest_after_a_partial_credit_credits_exactly_what_is_left
     notes = Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE, credited_invoice=invoice)
     assert notes.count() == 2
     assert sum(n.total_excl_tax for n in notes) == invoice.total_excl_tax
+    # VAT rounded per note must not leave an øre over or short: the notes credit the invoice exactly.
+    assert sum(n.total_tax for n in notes) == invoice.total_tax
+    assert sum(n.total_incl_tax for n in notes) == invoice.total_incl_tax
     assert invoice.is_fully_credited
