@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.oscar_apps.catalogue.storefront_cache import cached
+from marketplace.storefront_cache import cached
 
 from .models import BasketType
 from .selectors import composer_categories, composer_vendors

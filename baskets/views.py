@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_page_cache
+from marketplace.storefront_cache import storefront_page_cache
 
 from . import services
 from .forms import AddToCartForm, ChooseTypeForm, ComposerFilterForm, DetailsForm, ItemForm, RenameForm

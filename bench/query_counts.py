@@ -32,7 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.contrib.auth import get_user_model
 from marketplace.demo import CUSTOMER_EMAIL
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
+from marketplace.storefront_cache import storefront_version_bump
 from _pages import bench_pages
 
 def count(client, url):

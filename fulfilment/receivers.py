@@ -2,17 +2,18 @@
 
 Every way of placing an order ends in Oscar's `order_placed` signal, so the
 split is hooked there. Stripe webhooks are verified and de-duplicated by the
-payments app, which re-sends each one as `stripe_event_received`.
+payments app, which re-sends each one as `payments.signals.stripe_event_received`.
 """
 
 from functools import partial
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
+
+from payments.signals import stripe_event_received
 
 from . import selectors, services
 
@@ -32,17 +33,15 @@ def refund_recorded(sender, instance, created, **kwargs):
         transaction.on_commit(partial(services.order_refund_reverse_enqueue, order_id=instance.order_id))
 
 
+@receiver(stripe_event_received, dispatch_uid="fulfilment-stripe-event")
 def stripe_event(sender, event, **kwargs):
     obj = event["data"]["object"]
     if event["type"] == "account.updated":
         services.vendor_account_updated(account=obj)
+    elif event["type"] == "transfer.reversed":
+        services.vendor_payout_reversed(transfer=obj)
     elif event["type"] == "charge.refunded":
         order = selectors.order_for_charge(charge_id=obj["id"])
         if order is not None:
             transaction.on_commit(partial(services.order_refund_reverse_enqueue, order_id=order.pk))
 
-
-if apps.is_installed("payments"):
-    from payments.services import stripe_event_received
-
-    stripe_event_received.connect(stripe_event, dispatch_uid="fulfilment-stripe-event")

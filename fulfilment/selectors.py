@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from baskets.models import GiftBasketGroup
 from vendors.models import VendorOrder, VendorProfile
 from vendors.selectors import vendor_for_user
 
@@ -121,10 +122,6 @@ class OrderBaskets:
 
 def _gift_basket_groups_info(references) -> dict[str, tuple[str, int, str]]:
     """{reference: (name, number of baskets, gift message)} from the composer's GiftBasketGroup."""
-    try:
-        from baskets.models import GiftBasketGroup
-    except ImportError:
-        return {}
     return {
         ref: (name, quantity, message)
         for ref, name, quantity, message in GiftBasketGroup.objects.filter(

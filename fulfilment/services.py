@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
+from payments.services import order_refundable_amount, payment_refund_create
+from supply.services import capacity_release
 from vendors.models import OrderSplitState, VendorOrder, VendorProfile
 
 from . import selectors
@@ -159,19 +161,22 @@ def _order_split_enqueue(*, order_id: int) -> None:
         )
 
 
-def _deliver_by(order):
-    """A few days after the order; for a bulk order, in time for the hub to meet its delivery date."""
-    placed = timezone.localtime(order.date_placed).date()
-    if apps.is_installed("procurement"):
-        from procurement.models import BulkOrder
+def order_delivery_date_request(*, order, requested_delivery_date) -> None:
+    """The buyer wants the order delivered on this day; the vendors deliver to the hub in time.
 
-        requested = (
-            BulkOrder.objects.filter(order_id=order.pk)
-            .values_list("requested_delivery_date", flat=True)
-            .first()
-        )
-        if requested:
-            return max(placed, requested - timedelta(days=HUB_ASSEMBLY_DAYS))
+    Called by the app that placed the order (procurement's bulk orders), in the placing
+    transaction, before the split runs on commit.
+    """
+    OrderSplitState.objects.update_or_create(
+        order=order, defaults={"requested_delivery_date": requested_delivery_date}
+    )
+
+
+def _deliver_by(order, *, requested_delivery_date=None):
+    """A few days after the order; when a delivery date was requested, in time for the hub to meet it."""
+    placed = timezone.localtime(order.date_placed).date()
+    if requested_delivery_date:
+        return max(placed, requested_delivery_date - timedelta(days=HUB_ASSEMBLY_DAYS))
     return placed + timedelta(days=settings.FULFILMENT_DELIVER_WITHIN_DAYS)
 
 
@@ -210,7 +215,7 @@ def order_split(*, order_id: int) -> list[VendorOrder]:
                 "partner_id", "commission_rate"
             )
         )
-        deliver_by = _deliver_by(order)
+        deliver_by = _deliver_by(order, requested_delivery_date=state.requested_delivery_date)
         vendor_orders = []
         for partner_id, bucket in sorted(by_partner.items()):
             rate = rates.get(partner_id)
@@ -606,6 +611,15 @@ def vendor_account_updated(*, account) -> list[VendorOrder]:
     return payouts_held_release(partner_id=profile.partner_id)
 
 
+def vendor_payout_reversed(*, transfer) -> None:
+    """Stripe's `transfer.reversed` webhook: the payout is reversed once the whole transfer is."""
+    data = transfer.to_dict() if hasattr(transfer, "to_dict") else dict(transfer)
+    if data.get("reversed") and data.get("id"):
+        VendorOrder.objects.filter(stripe_transfer_id=data["id"]).update(
+            payout_state=VendorOrder.PayoutState.REVERSED
+        )
+
+
 def _vendor_order_payout_cancel(*, vendor_order: VendorOrder) -> None:
     if vendor_order.payout_state in (VendorOrder.PayoutState.PENDING, VendorOrder.PayoutState.HELD):
         vendor_order.payout_state = VendorOrder.PayoutState.NOT_APPLICABLE
@@ -946,19 +960,12 @@ def _unsplit_order_release(*, order) -> None:
 
 
 def _capacity_release(*, order, stockrecord_ids) -> None:
-    if not stockrecord_ids or not apps.is_installed("supply"):
-        return
-    from supply.services import capacity_release
-
-    capacity_release(order=order, stockrecord_ids=stockrecord_ids)
+    if stockrecord_ids:
+        capacity_release(order=order, stockrecord_ids=stockrecord_ids)
 
 
 def _card_refund(*, order, amount: Decimal, reason: str) -> None:
     """Refund the cancelled amount of a card order (payments' refund, keyed by what is cancelled)."""
-    if not apps.is_installed("payments"):
-        return
-    from payments.services import order_refundable_amount, payment_refund_create
-
     amount = min(amount, order_refundable_amount(order=order))
     if amount <= 0:
         return

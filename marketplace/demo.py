@@ -18,6 +18,8 @@ from django.db import transaction
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
+from vendors.models import FOOD_CLASS, NONFOOD_CLASS
+
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
@@ -29,9 +31,6 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 Country = get_model("address", "Country")
 
 DEMO_PASSWORD = "faelleskurv"
-
-FOOD_CLASS = "Fødevare"
-NONFOOD_CLASS = "Brugskunst"
 
 CATEGORY_TREE = {
     "Mad og drikke": ["Vin og most", "Kaffe og te", "Bagværk", "Spisekammer", "Chokolade og sødt"],

@@ -17,7 +17,7 @@ def heartbeat() -> str:
 
     Also applies a storefront version bump this worker process could not make while the cache was down.
     """
-    from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump_apply_pending
+    from marketplace.storefront_cache import storefront_version_bump_apply_pending
 
     storefront_version_bump_apply_pending()
     now = timezone.now().isoformat()

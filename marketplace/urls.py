@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("dashboard/vendor-orders/", include("fulfilment.urls")),
     # Vendor onboarding and a vendor's own pages in the dashboard; the vendor directory.
     path("dashboard/vendors/", include("vendors.dashboard_urls")),
+    # A vendor's capacity per offer (joint supply), beside its offers.
+    path("dashboard/vendors/", include("supply.urls")),
     path("vendors/", include("vendors.urls")),
     # Bulk orders, e-invoices and reports for municipalities (procurement).
     path("kommune/", include("procurement.urls")),

@@ -21,7 +21,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.dispatch import Signal
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -37,6 +36,7 @@ from marketplace.site_url import site_current, site_url
 
 from .gateway import from_ore, idempotency_key, stripe_api, to_ore
 from .models import CheckoutPayment, StripeEvent
+from .signals import stripe_event_received
 
 logger = logging.getLogger("payments")
 
@@ -60,10 +60,6 @@ SOURCE_TYPE_NAME = "Stripe"
 EVENT_PAID = "Paid"
 EVENT_REFUNDED = "Refunded"
 CHECKOUT_SESSION_MINUTES = 30  # Stripe's minimum expires_at
-
-# Sent for every verified, first-seen webhook event, e.g. for payout bookkeeping:
-# receivers get `event` (a stripe.Event) and run inside the event's transaction.
-stripe_event_received = Signal()
 
 
 class StockUnavailable(Exception):
@@ -761,16 +757,6 @@ def _on_refund(refund) -> None:
     _refund_record(order=order, source=source, refund_id=refund.id, amount=from_ore(refund.amount))
 
 
-def _on_transfer_reversed(transfer) -> None:
-    """Mark a vendor payout reversed once Stripe confirms the full reversal."""
-    from vendors.models import VendorOrder
-
-    if transfer.reversed:
-        VendorOrder.objects.filter(stripe_transfer_id=transfer.id).update(
-            payout_state=VendorOrder.PayoutState.REVERSED
-        )
-
-
 EVENT_HANDLERS = {
     "checkout.session.completed": _on_session_paid,
     "checkout.session.async_payment_succeeded": _on_session_paid,
@@ -778,5 +764,4 @@ EVENT_HANDLERS = {
     "payment_intent.payment_failed": _on_payment_failed,
     "payment_intent.succeeded": _on_payment_succeeded,
     "refund.created": _on_refund,
-    "transfer.reversed": _on_transfer_reversed,
 }

@@ -23,6 +23,12 @@ from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
 from baskets.services import GiftBasketError, gift_basket_add_to_cart
+from fulfilment.services import (
+    CancellationError,
+    order_cancel,
+    order_delivery_date_request,
+    order_payouts_release,
+)
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
 from supply.services import CapacityExhausted, capacity_attach, capacity_release, capacity_reserve
 
@@ -595,6 +601,7 @@ def _bulk_order_place(*, bulk_order: BulkOrder, user) -> None:
         guest_email="" if user else organisation.invoice_email,
     )
     basket.submit()
+    order_delivery_date_request(order=order, requested_delivery_date=bulk_order.requested_delivery_date)
     _capacity_units_unallocate(order=order, plan=sourcing.plan)
     capacity_attach(reference=reference, order=order)
     bulk_order.order = order
@@ -705,16 +712,12 @@ def bulk_order_cancel(*, bulk_order: BulkOrder, user) -> BulkOrder:
     bulk_order.save(update_fields=["status"])
     if bulk_order.order_id:
         order = bulk_order.order
-        from django.apps import apps
-
-        if apps.is_installed("fulfilment"):  # vendors, stock, capacity, pick lists, payouts follow (13.6)
-            from fulfilment.services import CancellationError, order_cancel
-
-            try:
-                order_cancel(order=order, by=user, reason=_("The bulk order was cancelled."))
-            except CancellationError as exc:
-                raise ProcurementError(str(exc)) from exc
-            order.refresh_from_db()
+        # Vendors, stock, capacity, pick lists and payouts follow (13.6).
+        try:
+            order_cancel(order=order, by=user, reason=_("The bulk order was cancelled."))
+        except CancellationError as exc:
+            raise ProcurementError(str(exc)) from exc
+        order.refresh_from_db()
         if order.status != "Cancelled" and "Cancelled" in order.available_statuses():
             order.set_status("Cancelled")
     if invoice is not None:
@@ -1082,12 +1085,7 @@ def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
     if order is not None:
         if order.status == "Pending" and "Paid" in order.available_statuses():
             order.set_status("Paid")
-        try:
-            from fulfilment.services import order_payouts_release
-        except ImportError:  # the split app is optional for procurement
-            order_payouts_release = None
-        if order_payouts_release is not None:
-            order_payouts_release(order=order)
+        order_payouts_release(order=order)
     return invoice
 
 

@@ -130,7 +130,7 @@ def test_redis_down_during_checkout_still_places_the_paid_order_once_and_the_sho
     from django.core import mail
     from oscar.core.loading import get_model
 
-    from marketplace.oscar_apps.catalogue import storefront_cache
+    from marketplace import storefront_cache
     from payments.tests.conftest import (
         checkout_to_preview,
         deliver,
@@ -186,8 +186,7 @@ def test_a_version_bump_lost_while_redis_was_down_is_applied_by_the_beat_heartbe
 
     from django.core.cache import cache
 
-    from marketplace import cache_backends
-    from marketplace.oscar_apps.catalogue import storefront_cache
+    from marketplace import cache_backends, storefront_cache
     from marketplace.tasks import heartbeat
 
     before = storefront_cache.storefront_version_bump()

@@ -18,6 +18,5 @@ urlpatterns = [
     path("offers/new/", views.OfferProductSearchView.as_view(), name="offer-product-search"),
     path("offers/new/<int:product_pk>/", views.OfferCreateView.as_view(), name="offer-create"),
     path("offers/pending/", views.OfferApprovalListView.as_view(), name="offer-approval-list"),
-    path("offers/<int:pk>/capacity/", views.OfferCapacityView.as_view(), name="offer-capacity"),
     path("offers/<int:pk>/decision/", views.OfferDecisionView.as_view(), name="offer-decision"),
 ]

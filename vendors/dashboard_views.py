@@ -1,7 +1,6 @@
 """Dashboard pages: staff decide on vendors and products; a vendor edits its profile and imports products."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,9 +9,6 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 from oscar.core.loading import get_model
 
-from supply.forms import CapacityForm
-from supply.selectors import capacity_promised_by_week
-from supply.services import capacity_set
 from vendors import selectors, services
 from vendors.forms import OfferForm, ProductImportForm, ReasonForm, VendorProfileForm, VendorStaffForm
 from vendors.models import ProductImport, VendorProfile
@@ -315,58 +311,3 @@ class OfferCreateView(VendorRequiredMixin, FormView):
                 self.request, _("Your offer of “%(title)s” is for sale.") % {"title": product.get_title()}
             )
         return redirect("vendor_dashboard:offer-list")
-
-
-CAPACITY_WEEKS_SHOWN = 8
-
-
-class OfferCapacityView(VendorRequiredMixin, FormView):
-    """One of the vendor's own offers: edit its capacity, see what is promised per week ahead.
-
-    Another vendor's offer is a 404. The limits are the model's: ``capacity_set`` runs
-    ``full_clean`` and this view puts its refusal on the form, so nothing is saved then.
-    """
-
-    template_name = "vendors/dashboard/offer_capacity.html"
-    form_class = CapacityForm
-
-    def get_offer(self):
-        if not hasattr(self, "offer"):
-            offer = selectors.offer_get_for_vendor(vendor=self.vendor, pk=self.kwargs["pk"])
-            if offer is None:
-                raise Http404
-            self.offer = offer
-        return self.offer
-
-    def get_initial(self):
-        capacity = getattr(self.get_offer(), "capacity", None)
-        if capacity is None:
-            return {"units_per_week": 0, "lead_time_days": 0}
-        return {"units_per_week": capacity.units_per_week, "lead_time_days": capacity.lead_time_days}
-
-    def get_context_data(self, **kwargs):
-        offer = self.get_offer()
-        return super().get_context_data(
-            offer=offer,
-            capacity=getattr(offer, "capacity", None),
-            weeks=capacity_promised_by_week(stockrecord=offer, weeks=CAPACITY_WEEKS_SHOWN),
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        offer = self.get_offer()
-        try:
-            capacity_set(stockrecord=offer, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_model_errors(error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Capacity of “%(title)s” saved: %(units)s per week, lead time %(days)s days.")
-            % {
-                "title": offer.product.get_title(),
-                "units": form.cleaned_data["units_per_week"],
-                "days": form.cleaned_data["lead_time_days"],
-            },
-        )
-        return redirect("vendor_dashboard:offer-capacity", pk=offer.pk)

@@ -14,6 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from marketplace.danish_identifiers import validate_cvr
 
+# The Oscar product classes a vendor lists its products in (the dashboard offers one "new product" link each).
+FOOD_CLASS = "Fødevare"
+NONFOOD_CLASS = "Brugskunst"
+
 
 class VendorProfile(models.Model):
     class Status(models.TextChoices):
@@ -155,6 +159,9 @@ class OrderSplitState(models.Model):
     # Set when the order is paid (card charge in, or invoice marked paid): the
     # split releases payouts itself if this came first.
     payouts_requested_at = models.DateTimeField(null=True, blank=True)
+    # The day the buyer wants the order delivered, when it asked for one (a bulk order): handed
+    # over by the app that placed the order, so the split need not know that app.
+    requested_delivery_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

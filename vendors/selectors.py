@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
 
-from vendors.models import ProductImport, VendorProfile
+from vendors.models import FOOD_CLASS, NONFOOD_CLASS, ProductImport, VendorProfile
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
@@ -201,8 +201,6 @@ def category_choices_text() -> str:
 def vendor_dashboard_summary(*, vendor: VendorProfile) -> dict:
     """A vendor's own figures for the dashboard start page (never the whole store's)."""
     from django.db.models import F, Sum
-
-    from marketplace.demo import FOOD_CLASS, NONFOOD_CLASS
 
     Line = get_model("order", "Line")
     ProductClass = get_model("catalogue", "ProductClass")

@@ -11,7 +11,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_page_cache
+from marketplace.storefront_cache import storefront_page_cache
 from vendors import selectors, services
 from vendors.forms import VendorApplicationForm
 

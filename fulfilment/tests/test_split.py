@@ -246,6 +246,8 @@ def test_bulk_order_vendors_deliver_to_the_hub_two_days_before_the_requested_del
         total_incl_tax=order.total_incl_tax,
         order=order,
     )
+    # procurement hands the date over when it places the order (procurement.services._bulk_order_place)
+    services.order_delivery_date_request(order=order, requested_delivery_date=wanted)
 
     vendor_orders = services.order_split(order_id=order.pk)
 

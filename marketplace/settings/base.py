@@ -235,7 +235,7 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Storefront: ORM listings + PostgreSQL full-text search, no search index ----
 # How long a cached storefront page/menu may live; changes invalidate at once
-# (marketplace/oscar_apps/catalogue/storefront_cache.py). 0 switches caching off.
+# (marketplace/storefront_cache.py). 0 switches caching off.
 STOREFRONT_CACHE_SECONDS = env.int("STOREFRONT_CACHE_SECONDS", default=5)
 # Whole anonymous pages in the cache (menus and filters are cached regardless).
 STOREFRONT_PAGE_CACHE = env.bool("STOREFRONT_PAGE_CACHE", default=True)

@@ -1,5 +1,6 @@
 """From the confirmed draft to a placed, split and invoiced order; approval, rejection, cancellation."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -54,6 +55,10 @@ def test_order_above_limit_waits_for_approver_then_is_placed_split_and_invoiced(
     assert order.total_excl_tax == sum(line.line_price_excl_tax for line in order.lines.all())
     partners = set(order.lines.values_list("partner_id", flat=True))
     assert set(VendorOrder.objects.filter(order=order).values_list("partner_id", flat=True)) == partners
+    # the vendors deliver to the hub two days before the requested date (fulfilment.HUB_ASSEMBLY_DAYS)
+    assert set(VendorOrder.objects.filter(order=order).values_list("deliver_by", flat=True)) == {
+        bulk_order.requested_delivery_date - timedelta(days=2)
+    }
     invoice = bulk_order.invoices.get(kind=Invoice.Kind.INVOICE)
     assert invoice.total_incl_tax == order.total_incl_tax
     assert invoice.total_tax == (invoice.total_excl_tax * Decimal("0.25")).quantize(Decimal("0.01"))

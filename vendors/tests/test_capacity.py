@@ -22,7 +22,7 @@ def offer_a(vendor_a):
 
 
 def capacity_url(offer):
-    return reverse("vendor_dashboard:offer-capacity", kwargs={"pk": offer.pk})
+    return reverse("supply_dashboard:offer-capacity", kwargs={"pk": offer.pk})
 
 
 def test_vendor_saves_capacity_with_a_danish_thousands_separator(client_a, offer_a):

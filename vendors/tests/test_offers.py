@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from oscar.core.loading import get_class, get_model
 
-from marketplace.oscar_apps.catalogue import storefront_cache
+from marketplace import storefront_cache
 from vendors import services
 from vendors.tests.conftest import VALID_CVRS, make_product, make_vendor
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from oscar.core.loading import get_model
 
 from marketplace.demo import CUSTOMER_EMAIL
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
+from marketplace.storefront_cache import storefront_version_bump
 
 User = get_user_model()
 Notification = get_model("communication", "Notification")

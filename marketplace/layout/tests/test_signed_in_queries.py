@@ -15,8 +15,8 @@ from baskets.selectors import published_designs
 from baskets.services import gift_basket_add_to_cart
 from marketplace.demo import CUSTOMER_EMAIL, MUNICIPAL_EMAIL, vendor_email
 from marketplace.oscar_apps.catalogue.generator import catalogue_generate
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
 from marketplace.oscar_apps.partner.strategy import Selector
+from marketplace.storefront_cache import storefront_version_bump
 from vendors.models import VendorProfile
 
 Basket = get_model("basket", "Basket")

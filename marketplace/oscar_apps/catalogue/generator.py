@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from oscar.core.loading import get_model
 
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
+from marketplace.storefront_cache import storefront_version_bump
 
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")

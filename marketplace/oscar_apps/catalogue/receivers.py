@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
-from marketplace.oscar_apps.catalogue.storefront_cache import storefront_version_bump
+from marketplace.storefront_cache import storefront_version_bump
 
 
 def _bump(**kwargs):

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
-from marketplace.oscar_apps.catalogue import storefront_cache
+from marketplace import storefront_cache
 
 Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")

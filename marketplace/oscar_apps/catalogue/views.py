@@ -18,9 +18,9 @@ from oscar.apps.customer.history import CustomerHistoryManager
 from oscar.core.loading import get_class, get_model
 
 from marketplace.oscar_apps.catalogue import selectors
+from marketplace.oscar_apps.catalogue.forms import SearchForm
 from marketplace.oscar_apps.catalogue.product_views import product_view_record
-from marketplace.oscar_apps.catalogue.storefront_cache import PageCacheMixin
-from marketplace.oscar_apps.search.forms import SearchForm
+from marketplace.storefront_cache import PageCacheMixin
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")

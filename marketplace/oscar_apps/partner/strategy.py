@@ -31,7 +31,7 @@ class ApprovedVendorsOnly:
 
     def blocked_partner_ids(self) -> set[int]:
         if self._blocked_partner_ids is None:
-            from marketplace.oscar_apps.catalogue.storefront_cache import cached
+            from marketplace.storefront_cache import cached
             from vendors.selectors import blocked_partner_ids
 
             # From the storefront cache: a vendor's status change bumps its version.
@@ -66,7 +66,7 @@ class PublicProductsOnly:
 
     def packaging_product_ids(self) -> set[int]:
         if self._packaging_product_ids is None:
-            from marketplace.oscar_apps.catalogue.storefront_cache import cached
+            from marketplace.storefront_cache import cached
 
             basket_type = apps.get_model("giftbaskets", "BasketType")
             # From the storefront cache (values there expire within seconds): every

@@ -1,4 +1,4 @@
-from marketplace.oscar_apps.search.forms import SearchForm
+from marketplace.oscar_apps.catalogue.forms import SearchForm
 
 
 def search_form(request):

@@ -30,16 +30,13 @@ def basket_gift_basket_count(basket) -> int:
                 references.add(str(attribute.value))
     if not references:
         return 1
-    count = len(references)
-    if apps.is_installed("baskets"):
-        group_model = apps.get_model("giftbaskets", "GiftBasketGroup")
-        quantities = dict(
-            group_model.objects.filter(basket_id=basket.id, reference__in=references).values_list(
-                "reference", "quantity"
-            )
+    group_model = apps.get_model("giftbaskets", "GiftBasketGroup")
+    quantities = dict(
+        group_model.objects.filter(basket_id=basket.id, reference__in=references).values_list(
+            "reference", "quantity"
         )
-        count = sum(quantities.get(ref, 1) for ref in references)
-    return max(count, 1)
+    )
+    return max(sum(quantities.get(ref, 1) for ref in references), 1)
 
 
 class Delivery(methods.Base):

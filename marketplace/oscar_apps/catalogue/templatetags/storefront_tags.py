@@ -53,7 +53,7 @@ class StorefrontFragmentNode(template.Node):
         self.name, self.parts, self.nodelist = name, parts, nodelist
 
     def render(self, context) -> str:
-        from marketplace.oscar_apps.catalogue import storefront_cache
+        from marketplace import storefront_cache
 
         if storefront_cache.cache_seconds() <= 0:
             return self.nodelist.render(context)

@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 
 from marketplace.oscar_apps.catalogue.generator import catalogue_generate
 from marketplace.oscar_apps.catalogue.product_views import product_views_flush
-from marketplace.oscar_apps.catalogue.storefront_cache import CSRF_PLACEHOLDER, storefront_version_bump
+from marketplace.storefront_cache import CSRF_PLACEHOLDER, storefront_version_bump
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")

@@ -3,7 +3,7 @@
 Every cached storefront value (rendered pages, the category menu, the vendor
 filter) is stored with the catalogue version it was made from and read in the
 same round trip as the current version. A change to a product, price, stock
-record, vendor or category bumps the version (receivers.py), so the next
+record, vendor or category bumps the version (marketplace/oscar_apps/catalogue/receivers.py), so the next
 request renders afresh. A short timeout
 bounds staleness for writes that send no signal (Oscar allocates stock with
 `QuerySet.update()`).
