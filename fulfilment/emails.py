@@ -136,3 +136,96 @@ def order_cancellation_send(*, order_id: int, vendor_order_ids: list[int], reaso
             messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [hub.contact_email]))
     get_connection().send_messages(messages)
     return len(messages)
+
+
+def _vendor_recipients(partner) -> set[str]:
+    recipients = {u.email for u in partner.users.all() if u.email}
+    profile = getattr(partner, "vendor_profile", None)
+    if profile and profile.contact_email:
+        recipients.add(profile.contact_email)
+    return recipients
+
+
+def substitution_send(*, substitution_ids: list[int], event: str) -> int:
+    """E-mails about substitutions: "opened" to the hub and staff, "confirmed"/"rejected" to the
+    buyer, the hub and the vendors that now deliver. Amounts in Danish format."""
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from marketplace.money import danish_amount_format
+
+    from .models import Substitution
+
+    substitutions = list(
+        Substitution.objects.filter(pk__in=substitution_ids)
+        .select_related("order", "order__user", "line", "product", "declined_from__partner")
+        .prefetch_related("rows__vendor_order__partner__users", "rows__vendor_order__partner__vendor_profile")
+    )
+    messages = []
+    hub = selectors.hub_profile()
+    staff_and_hub = sorted(
+        {settings.MARKETPLACE_CONTACT_EMAIL} | ({hub.contact_email} if hub and hub.contact_email else set())
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for sub in substitutions:
+            order = sub.order
+            facts = {
+                "number": order.number,
+                "units": sub.quantity,
+                "item": sub.line.title,
+                "vendor": sub.declined_from.partner.name,
+                "reason": sub.reason,
+                "substitute": sub.product.get_title() if sub.product else "-",
+                "amount": danish_amount_format(sub.refund_incl_tax),
+                "url": site_url(reverse("fulfilment:substitution-detail", args=[sub.pk])),
+            }
+            if event == "opened":
+                subject = _("Substitute needed: order %(number)s") % facts
+                body = _(
+                    "%(vendor)s declined %(units)s × %(item)s of order %(number)s (reason: %(reason)s) "
+                    "and no other enterprise can deliver them.\n\nProposed substitute: %(substitute)s\n\n"
+                    "Confirm or choose another substitute, or reject: %(url)s"
+                ) % facts
+                messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, staff_and_hub))
+                continue
+            if event == "confirmed":
+                subject = _("Changed: order %(number)s") % facts
+                buyer_body = _(
+                    "%(units)s × %(item)s in your order %(number)s cannot be delivered; you receive "
+                    "%(units)s × %(substitute)s instead."
+                ) % facts
+                if sub.refund_incl_tax > 0:
+                    buyer_body += "\n" + _(
+                        "The substitute is cheaper: %(amount)s incl. VAT is refunded to your card, or "
+                        "credited on a credit note for invoiced orders."
+                    ) % facts
+                hub_body = _(
+                    "Order %(number)s: %(units)s × %(substitute)s replace %(item)s (declined by %(vendor)s). "
+                    "The pick lists and the assembly plan show the change."
+                ) % facts
+                for partner in {row.vendor_order.partner for row in sub.rows.all()}:
+                    recipients = _vendor_recipients(partner)
+                    if recipients:
+                        vendor_body = _(
+                            "New units for order %(number)s: %(units)s × %(substitute)s (a substitute for "
+                            "%(item)s). See your pick list in the dashboard."
+                        ) % facts
+                        sender = settings.DEFAULT_FROM_EMAIL
+                        messages.append(EmailMessage(subject, vendor_body, sender, sorted(recipients)))
+            else:
+                subject = _("Not delivered: part of order %(number)s") % facts
+                buyer_body = _(
+                    "%(units)s × %(item)s in your order %(number)s cannot be delivered and no substitute "
+                    "could be found. %(amount)s incl. VAT is refunded to your card, or credited on a "
+                    "credit note for invoiced orders."
+                ) % facts
+                hub_body = _(
+                    "Order %(number)s: %(units)s × %(item)s are not delivered (declined by %(vendor)s, "
+                    "no substitute). The assembly plan shows what is left."
+                ) % facts
+            if order.email:
+                messages.append(EmailMessage(subject, buyer_body, settings.DEFAULT_FROM_EMAIL, [order.email]))
+            messages.append(EmailMessage(subject, hub_body, settings.DEFAULT_FROM_EMAIL, staff_and_hub))
+    get_connection().send_messages(messages)
+    return len(messages)

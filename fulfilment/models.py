@@ -6,8 +6,19 @@ delivers. One Oscar line can have several rows: a declined part re-sourced
 from another vendor, a partly cancelled line (the cancelled units keep their
 own row). Pick lists, the hub's assembly plan and payouts count ACTIVE rows
 only.
+
+A Substitution is the marketplace's answer to declined units no other offer
+of the same product can supply: a product of the same category within the
+staff's price band (SubstitutionPolicy), confirmed by staff or the hub. Its
+units get their own ACTIVE rows, priced down by what the substitute is
+cheaper (``reduction_*``): the buyer gets that back.
 """
 
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +42,17 @@ class VendorOrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     reason = models.TextField(_("reason"), blank=True)
+    # Units delivered as a substitute product (the stock record's product): the
+    # row is worth its share of the order line less what the substitute is cheaper.
+    substitution = models.ForeignKey(
+        "fulfilment.Substitution", on_delete=models.PROTECT, null=True, blank=True, related_name="rows"
+    )
+    reduction_excl_tax = models.DecimalField(
+        _("price reduction excl. VAT"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
+    reduction_incl_tax = models.DecimalField(
+        _("price reduction incl. VAT"), max_digits=12, decimal_places=2, default=Decimal("0.00")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -49,7 +71,129 @@ class VendorOrderLine(models.Model):
                 condition=~Q(status="declined") | ~Q(reason=""),
                 name="vendor_order_line_decline_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(reduction_excl_tax__gte=0, reduction_incl_tax__gte=0),
+                name="vendor_order_line_reduction_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(substitution__isnull=False) | Q(reduction_incl_tax=0, reduction_excl_tax=0),
+                name="vendor_order_line_reduction_only_for_substitutes",
+            ),
         ]
 
     def __str__(self):
         return f"{self.quantity} × line {self.line_id} ({self.status})"
+
+
+def _percent_field(label, default):
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+
+class SubstitutionPolicy(models.Model):
+    """The staff's price band for substitutes (one row): how much cheaper or dearer a substitute may be.
+
+    Compared on the offers' list prices (excl. VAT): a substitute of list
+    price s for an item of list price p is allowed when
+    p × (1 − below %) ≤ s ≤ p × (1 + above %). A cheaper substitute lowers
+    what the buyer pays by the same proportion; a dearer one costs the buyer
+    nothing more (the enterprise delivering it is paid the buyer's price).
+    """
+
+    below_percent = _percent_field(_("at most this much cheaper (%)"), "20")
+    above_percent = _percent_field(_("at most this much dearer (%)"), "10")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("substitution price band")
+        verbose_name_plural = _("substitution price bands")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    below_percent__gte=0, below_percent__lte=100, above_percent__gte=0, above_percent__lte=100
+                ),
+                name="substitution_policy_percent_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"-{self.below_percent} % / +{self.above_percent} %"
+
+    @classmethod
+    def current(cls) -> "SubstitutionPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+    def allows(self, *, original: Decimal, substitute: Decimal) -> bool:
+        """Whether a substitute of list price ``substitute`` is in the band around ``original``."""
+        low = original * (100 - self.below_percent) / 100
+        high = original * (100 + self.above_percent) / 100
+        return low <= substitute <= high
+
+
+class Substitution(models.Model):
+    """Declined units of one order line that no other offer of its product could supply."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting a decision")
+        CONFIRMED = "confirmed", _("Substitute confirmed")
+        REJECTED = "rejected", _("Not delivered (refunded)")
+
+    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="substitutions")
+    line = models.ForeignKey("order.Line", on_delete=models.CASCADE, related_name="substitutions")
+    declined_from = models.ForeignKey(
+        "vendors.VendorOrder", on_delete=models.CASCADE, related_name="substitutions_needed"
+    )
+    quantity = models.PositiveIntegerField(_("units"))
+    reason = models.TextField(_("reason for the decline"))
+    # The substitute staff confirmed (or the marketplace proposes while open; empty: none found).
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    # What the buyer gets back (card refund or credit note), incl. and excl. VAT.
+    refund_incl_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    refund_excl_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("substitution")
+        verbose_name_plural = _("substitutions")
+        ordering = ["-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="substitution_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "confirmed", "rejected"]), name="substitution_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(product__isnull=False),
+                name="substitution_confirmed_has_product",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="substitution_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × line {self.line_id} ({self.status})"
+
+    def clean(self):
+        """A substitute is another product of the same category, in the staff's price band."""
+        if self.product_id is None:
+            return
+        from .selectors import substitute_price_check
+
+        error = substitute_price_check(line=self.line, product=self.product)
+        if error:
+            raise ValidationError({"product": error})

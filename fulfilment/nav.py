@@ -22,3 +22,9 @@ def nav_fulfilment_staff_access(user, url_name=None, url_args=None, url_kwargs=N
 
 def nav_fulfilment_vendor_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
     return not user.is_staff and _is_vendor(user)
+
+
+def nav_substitutions_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
+    from vendors.selectors import user_is_hub
+
+    return user.is_active and (user.is_staff or user_is_hub(user=user))

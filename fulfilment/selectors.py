@@ -88,6 +88,8 @@ class LinePart:
     partner_name: str
     sku: str
     quantity: int
+    # The product delivered when it is a substitute for the line's product, else "".
+    substitute_title: str = ""
 
 
 @dataclass
@@ -154,7 +156,7 @@ def order_baskets(*, order) -> OrderBaskets:
     )
     info = _gift_basket_groups_info(set(reference_of.values())) if reference_of else {}
     parts: dict[int, list[LinePart]] = defaultdict(list)
-    for vo_id, line_id, partner_id, partner_name, sku, quantity in (
+    for vo_id, line_id, partner_id, partner_name, sku, quantity, substitution_id, product_title in (
         VendorOrderLine.objects.filter(
             line_id__in=[line.pk for line in lines], status=VendorOrderLine.Status.ACTIVE
         )
@@ -166,9 +168,12 @@ def order_baskets(*, order) -> OrderBaskets:
             "vendor_order__partner__name",
             "stockrecord__partner_sku",
             "quantity",
+            "substitution_id",
+            "stockrecord__product__title",
         )
     ):
-        parts[line_id].append(LinePart(vo_id, partner_id, partner_name, sku or "", quantity))
+        substitute = (product_title or "") if substitution_id else ""
+        parts[line_id].append(LinePart(vo_id, partner_id, partner_name, sku or "", quantity, substitute))
     groups: dict[str, BasketGroup] = {}
     loose = []
     group_of = {}
@@ -244,7 +249,7 @@ def vendor_order_pick_list(*, vendor_order: VendorOrder, baskets: OrderBaskets |
                 continue
             sku = part.sku or line.partner_sku
             key = sku or line.upc or line.title
-            row = rows.setdefault(key, PickRow(title=line.title, sku=sku))
+            row = rows.setdefault(key, PickRow(title=part.substitute_title or line.title, sku=sku))
             row.quantity += part.quantity
             group = baskets.group_of.get(line.pk)
             if group is None:
@@ -351,7 +356,12 @@ def order_assembly_plan(*, order, baskets: OrderBaskets | None = None) -> Assemb
             per_basket = baskets.basket_split(line, part.quantity)[0] if grouped else part.quantity
             result.append(
                 AssemblyItem(
-                    title=line.title,
+                    title=(
+                        _("%(substitute)s (instead of %(item)s)")
+                        % {"substitute": part.substitute_title, "item": line.title}
+                        if part.substitute_title
+                        else line.title
+                    ),
                     vendor=part.partner_name,
                     per_basket=per_basket,
                     quantity=part.quantity,

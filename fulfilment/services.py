@@ -102,6 +102,8 @@ def vendor_orders_recompute(*, order_id: int) -> dict[int, tuple[Decimal, Decima
             "line__quantity",
             "line__line_price_excl_tax",
             "line__line_price_incl_tax",
+            "reduction_excl_tax",
+            "reduction_incl_tax",
         )
     )
     by_line: dict[int, list] = defaultdict(list)
@@ -110,12 +112,13 @@ def vendor_orders_recompute(*, order_id: int) -> dict[int, tuple[Decimal, Decima
     excl: dict[int, Decimal] = defaultdict(Decimal)
     incl: dict[int, Decimal] = defaultdict(Decimal)
     for parts in by_line.values():
-        _vo, _line, _q, line_quantity, price_excl, price_incl = parts[0]
-        quantities = [q for _vo, _l, q, *_rest in parts]
-        for totals, price in ((excl, price_excl), (incl, price_incl)):
+        _vo, _line, _q, line_quantity, price_excl, price_incl, *_reductions = parts[0]
+        quantities = [part[2] for part in parts]
+        for totals, price, reduction_at in ((excl, price_excl, 6), (incl, price_incl, 7)):
             amounts = line_part_amounts(line_price=price, line_quantity=line_quantity, quantities=quantities)
             for part, amount in zip(parts, amounts, strict=True):
-                totals[part[0]] += amount
+                # A substitute's units are worth their share less what the substitute is cheaper.
+                totals[part[0]] += amount - part[reduction_at]
     changed, dirty = {}, []
     for vo in VendorOrder.objects.filter(order_id=order_id):
         subtotal_incl = incl.get(vo.pk, Decimal(0))
@@ -691,12 +694,17 @@ def order_refund_reverse_payouts(*, order, line_ids=None) -> list[VendorOrder]:
     charge_id = selectors.order_charge_id(order=order)
     if not charge_id:
         return []
-    if VendorOrderLine.objects.filter(
-        vendor_order__order_id=order.pk, status=VendorOrderLine.Status.CANCELLED
-    ).exists():
-        # order_cancel refunds cancelled units and reverses exactly the vendors they came from;
-        # spreading that refund over every vendor by the charge's refunded fraction would take
-        # money from vendors whose units still go out.
+    from .models import Substitution
+
+    if (
+        VendorOrderLine.objects.filter(
+            vendor_order__order_id=order.pk, status=VendorOrderLine.Status.CANCELLED
+        ).exists()
+        or Substitution.objects.filter(order_id=order.pk).exclude(status=Substitution.Status.OPEN).exists()
+    ):
+        # order_cancel and a decided substitution refund units and set exactly the vendors'
+        # payouts they concern; spreading that refund over every vendor by the charge's refunded
+        # fraction would take money from vendors whose units still go out.
         return []
     charge = api.Charge.retrieve(charge_id)
     if not charge["amount_refunded"]:
@@ -1009,7 +1017,8 @@ def vendor_order_decline(
     be made. The buyer keeps paying the order line's price; the new
     vendor is paid the line's unit price for its units. Returns {"resourced":
     {line id: [(partner id, units)]}, "unsourced": {line id: units}} — the
-    unsourced units wait for a substitute (staff).
+    unsourced units get a Substitution each (fulfilment.substitution), with the
+    best substitute proposed, for staff or the hub to confirm.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -1072,6 +1081,10 @@ def vendor_order_decline(
         resourced, unsourced = _declined_units_resource(
             vendor_order=vendor_order, wanted=wanted, line_of=line_of
         )
+        if unsourced:
+            from .substitution import substitutions_open
+
+            substitutions_open(vendor_order=vendor_order, unsourced=unsourced, reason=reason)
         changes = vendor_orders_recompute(order_id=order.pk)
         if not VendorOrderLine.objects.filter(
             vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE

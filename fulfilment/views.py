@@ -18,11 +18,13 @@ from django.views.generic import DetailView, ListView, TemplateView
 from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_response
+from marketplace.money import danish_amount_format
 from vendors.models import VendorOrder, VendorProfile
 from vendors.selectors import user_is_hub
 
-from . import selectors, services
-from .models import VendorOrderLine
+from . import selectors, services, substitution
+from .forms import SubstitutionPolicyForm, SubstitutionRejectForm
+from .models import Substitution, SubstitutionPolicy, VendorOrderLine
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
@@ -236,6 +238,9 @@ class AssemblyPlanView(_LoginRequired, TemplateView):
         return super().get_context_data(
             plan=selectors.order_assembly_plan(order=order),
             order=order,
+            open_substitutions=Substitution.objects.filter(
+                order=order, status=Substitution.Status.OPEN
+            ).select_related("line", "declined_from__partner"),
             can_cancel_order=self.request.user.is_staff and order.status != "Cancelled",
             **kwargs,
         )
@@ -364,3 +369,127 @@ class OrderCancelPartView(_StaffOnly, TemplateView):
         for error in errors:
             messages.error(request, error)
         return self.render_to_response(self.get_context_data(order=order), status=400)
+
+
+class _StaffOrHub(_LoginRequired):
+    def allowed(self, user) -> bool:
+        return user.is_staff or user_is_hub(user=user)
+
+
+class SubstitutionListView(_StaffOrHub, ListView):
+    """Declined units waiting for a substitute (open first), and the staff's price band."""
+
+    template_name = "fulfilment/substitution_list.html"
+    context_object_name = "substitutions"
+    paginate_by = 30
+
+    def get_queryset(self):
+        from django.db.models import Case, IntegerField, Value, When
+
+        return substitution.substitutions_visible(user=self.request.user).order_by(
+            Case(
+                When(status=Substitution.Status.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            "-pk",
+        )
+
+    def get_context_data(self, **kwargs):
+        policy = SubstitutionPolicy.current()
+        form = kwargs.pop("policy_form", None) or SubstitutionPolicyForm(
+            initial={
+                "below_percent": str(policy.below_percent.normalize()).replace(".", ","),
+                "above_percent": str(policy.above_percent.normalize()).replace(".", ","),
+            }
+        )
+        return super().get_context_data(
+            policy=policy, policy_form=form, can_set_policy=self.request.user.is_staff, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        form = SubstitutionPolicyForm(request.POST)
+        if form.is_valid():
+            substitution.substitution_policy_set(
+                below_percent=form.cleaned_data["below_percent"],
+                above_percent=form.cleaned_data["above_percent"],
+                user=request.user,
+            )
+            messages.success(request, _("The price band for substitutes is saved."))
+            return HttpResponseRedirect(reverse("fulfilment:substitution-list"))
+        self.object_list = self.get_queryset()
+        messages.error(request, _("The price band was not saved: see the errors below."))
+        return self.render_to_response(self.get_context_data(policy_form=form), status=400)
+
+
+class SubstitutionDetailView(_StaffOrHub, TemplateView):
+    """One substitution: the declined units, the candidates, confirm one or reject."""
+
+    template_name = "fulfilment/substitution_detail.html"
+
+    def substitution(self):
+        return get_object_or_404(
+            substitution.substitutions_visible(user=self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        sub = kwargs.pop("sub", None) or self.substitution()
+        is_open = sub.status == Substitution.Status.OPEN
+        return super().get_context_data(
+            sub=sub,
+            line=sub.line,
+            candidates=substitution.substitute_candidates(substitution=sub) if is_open else [],
+            is_open=is_open,
+            policy=SubstitutionPolicy.current(),
+            reject_form=kwargs.pop("reject_form", None) or SubstitutionRejectForm(),
+            rows=sub.rows.select_related("vendor_order__partner", "stockrecord").order_by("pk"),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        sub = self.substitution()
+        action = request.POST.get("action", "")
+        reject_form = None
+        try:
+            if action == "confirm":
+                raw = request.POST.get("product", "")
+                if not raw.isdigit():
+                    raise substitution.SubstitutionError(_("Choose a substitute product."))
+                done = substitution.substitution_confirm(
+                    substitution_id=sub.pk, user=request.user, product_id=int(raw)
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Confirmed: %(units)s × %(product)s are delivered instead. "
+                        "%(amount)s kr. goes back to the buyer."
+                    )
+                    % {
+                        "units": done.quantity,
+                        "product": done.product.get_title(),
+                        "amount": danish_amount_format(done.refund_incl_tax),
+                    },
+                )
+                return HttpResponseRedirect(reverse("fulfilment:substitution-detail", args=[sub.pk]))
+            if action == "reject":
+                reject_form = SubstitutionRejectForm(request.POST)
+                if reject_form.is_valid():
+                    done = substitution.substitution_reject(
+                        substitution_id=sub.pk, user=request.user, note=reject_form.cleaned_data["note"]
+                    )
+                    messages.success(
+                        request,
+                        _("Rejected: the units are not delivered; %(amount)s kr. goes back to the buyer.")
+                        % {"amount": danish_amount_format(done.refund_incl_tax)},
+                    )
+                    return HttpResponseRedirect(reverse("fulfilment:substitution-detail", args=[sub.pk]))
+                raise substitution.SubstitutionError(_("Say why no substitute is sent: the buyer is told."))
+            raise substitution.SubstitutionError(_("Unknown action."))
+        except substitution.SubstitutionError as exc:
+            messages.error(request, _("Nothing was changed: %(error)s") % {"error": exc})
+        except PermissionError:
+            raise PermissionDenied
+        sub.refresh_from_db()
+        return self.render_to_response(self.get_context_data(sub=sub, reject_form=reject_form), status=400)

@@ -984,6 +984,36 @@ def order_lines_credit(*, order, lines: dict[int, int], key: str) -> Invoice | N
     return credit_note_lines_issue(invoice=invoice, lines=ubl_lines, key=key)
 
 
+def order_substitution_credit(*, order, substitution) -> Invoice | None:
+    """A confirmed cheaper substitute on a bulk order: a credit note for the price difference.
+
+    One credit line per delivering offer: "<item> → <substitute>", its units, the reduction per
+    unit excl. VAT (VAT 25 % on the total). Repeat-safe by the substitution. Refused
+    (ProcurementError) while the invoice is not issued yet.
+    """
+    bulk_order = BulkOrder.objects.filter(order_id=order.pk).first()
+    if bulk_order is None or bulk_order.status == BulkOrder.Status.CANCELLED:
+        return None
+    invoice = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    if invoice is None:
+        raise ProcurementError(
+            _("The invoice of this order is not issued yet; confirm the substitute once it is (in a minute).")
+        )
+    ubl_lines = [
+        ubl.UblLine(
+            item_name=f"{substitution.line.title} → {row.stockrecord.product.get_title()}",
+            quantity=row.quantity,
+            net_price=row.reduction_excl_tax / row.quantity,
+            seller_item_id=row.stockrecord.partner_sku,
+        )
+        for row in substitution.rows.select_related("stockrecord__product").order_by("pk")
+        if row.reduction_excl_tax > 0
+    ]
+    if not ubl_lines:
+        return None
+    return credit_note_lines_issue(invoice=invoice, lines=ubl_lines, key=f"substitution:{substitution.pk}")
+
+
 def _invoice_transmit_enqueue(*, invoice_id: int) -> None:
     from .tasks import invoice_transmit_task
 

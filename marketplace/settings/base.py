@@ -429,6 +429,7 @@ OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
 from fulfilment.nav import (  # noqa: E402
     nav_fulfilment_staff_access,
     nav_fulfilment_vendor_access,
+    nav_substitutions_access,
     nav_vendor_orders_access,
 )
 
@@ -441,6 +442,8 @@ OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
         "children": [
             {"label": _("Vendor orders"), "url_name": "fulfilment:vendor-order-list",
              "access_fn": nav_vendor_orders_access},
+            {"label": _("Substitutions"), "url_name": "fulfilment:substitution-list",
+             "access_fn": nav_substitutions_access},
             {"label": _("Held payouts"), "url_name": "fulfilment:payouts-held",
              "access_fn": nav_fulfilment_staff_access},
             {"label": _("Payouts (Stripe)"), "url_name": "fulfilment:stripe-connect",
