@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from baskets.models import GiftBasketGroup
+from baskets.models import GIFT_BASKET_OPTION_CODE, GiftBasketGroup
 from vendors.models import VendorOrder, VendorProfile
 from vendors.selectors import vendor_for_user
 
@@ -21,8 +21,6 @@ from .models import VendorOrderLine
 Line = get_model("order", "Line")
 LineAttribute = get_model("order", "LineAttribute")
 PaymentEvent = get_model("order", "PaymentEvent")
-
-GIFT_BASKET_OPTION_CODE = "gift-basket"
 
 
 # --- Who sees what -----------------------------------------------------------------

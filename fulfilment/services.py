@@ -10,7 +10,6 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -19,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
+from payments.gateway import idempotency_key, stripe_api
+from payments.gateway import to_ore as amount_in_ore
 from payments.services import order_refundable_amount, payment_refund_create
 from supply.services import capacity_release
 from vendors.models import OrderSplitState, VendorOrder, VendorProfile
@@ -52,10 +53,6 @@ class WorkflowError(Exception):
 
 def _ore(amount: Decimal) -> Decimal:
     return amount.quantize(ORE, rounding=ROUND_HALF_UP)
-
-
-def amount_in_ore(amount: Decimal) -> int:
-    return int((_ore(amount) * 100).to_integral_value())
 
 
 def line_part_amounts(*, line_price: Decimal, line_quantity: int, quantities: list[int]) -> list[Decimal]:
@@ -458,23 +455,6 @@ def order_status_follow(*, order_id: int) -> None:
 # --- Payouts (Stripe Connect) ----------------------------------------------------
 
 
-def stripe_api():
-    """stripe-python configured the way checkout configures it (payments.gateway).
-
-    With no secret key configured STRIPE_API_BASE points at the local Stripe double.
-    """
-    if not apps.is_installed("payments"):  # configure stripe-python the same way checkout does
-        import stripe
-
-        stripe.api_key = settings.STRIPE_SECRET_KEY
-        stripe.api_base = settings.STRIPE_API_BASE or "https://api.stripe.com"
-        stripe.max_network_retries = 2
-        return stripe
-    from payments.gateway import stripe_api as payments_stripe_api
-
-    return payments_stripe_api()
-
-
 def _account_is_ready(account) -> bool:
     """Transfers can go to the account: payouts enabled and the transfers capability active."""
     data = account.to_dict() if hasattr(account, "to_dict") else dict(account)
@@ -567,7 +547,9 @@ def vendor_order_payout_send(*, vendor_order_id: int, charge_id: str | None) -> 
             params["source_transaction"] = charge_id
         # The key names the vendor order and the state it was in: a retry of this attempt replays it,
         # while a payout held after Stripe refused it is a new attempt once the account is ready.
-        key = f"fk-vendor-order-{vendor_order.pk}-payout-{vendor_order.updated_at:%Y%m%d%H%M%S%f}"
+        key = idempotency_key(
+            "vendor-order", vendor_order.pk, "payout", f"{vendor_order.updated_at:%Y%m%d%H%M%S%f}"
+        )
         api = stripe_api()
         try:
             transfer = api.Transfer.create(**params, idempotency_key=key)
@@ -651,7 +633,9 @@ def vendor_order_payout_reverse(*, vendor_order_id: int, amount_ore: int | None 
                 vendor_order.stripe_transfer_id,
                 amount=amount,
                 metadata={"vendor_order": str(vendor_order.pk), "order": str(vendor_order.order_id)},
-                idempotency_key=f"fk-vendor-order-{vendor_order.pk}-reversal-{transfer['amount_reversed']}-{amount}",
+                idempotency_key=idempotency_key(
+                    "vendor-order", vendor_order.pk, "reversal", transfer["amount_reversed"], amount
+                ),
             )
         if amount >= remaining:
             vendor_order.payout_state = VendorOrder.PayoutState.REVERSED
@@ -744,7 +728,7 @@ def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, r
                 business_profile={"name": profile.legal_name},
                 capabilities={"transfers": {"requested": True}},
                 metadata={"partner": str(profile.partner_id)},
-                idempotency_key=f"fk-vendor-{profile.pk}-account",
+                idempotency_key=idempotency_key("vendor", profile.pk, "account"),
             )
             profile.stripe_account_id = account["id"]
             profile.save(update_fields=["stripe_account_id", "updated_at"])

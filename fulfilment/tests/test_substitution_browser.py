@@ -33,7 +33,8 @@ def test_the_hub_confirms_the_proposed_substitute_on_a_phone_and_sees_what_goes_
             problems[name] = found
     assert problems == {}
     assert page.locator(f"#product-{tea.pk}").is_checked()
-    assert "7 skal bruges; 20 kan skaffes til datoen" in page.locator(f"[data-testid=candidate-{tea.pk}]").inner_text()
+    candidate = page.locator(f"[data-testid=candidate-{tea.pk}]").inner_text()
+    assert "7 skal bruges; 20 kan skaffes til datoen" in candidate
 
     page.click("button[value=confirm]")
 

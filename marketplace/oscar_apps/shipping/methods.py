@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping import methods
 from oscar.core import prices
 
-GIFT_BASKET_OPTION_CODE = "gift-basket"
+from baskets.models import GIFT_BASKET_OPTION_CODE
 
 
 class CollectAtHub(methods.Free):
