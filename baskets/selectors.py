@@ -120,6 +120,11 @@ class DesignSummary:
         return not self.problems
 
     @property
+    def products(self) -> list:
+        """The basket's products, packaging left out (its picture is made of these)."""
+        return [line.product for line in self.lines]
+
+    @property
     def vendors(self) -> list[VendorProfile]:
         """The enterprises this basket supports, in the order they first appear."""
         seen = {}
@@ -411,6 +416,12 @@ class CartGroup:
     @property
     def unit_price_incl_tax(self) -> Decimal:
         return self.total_incl_tax / self.quantity if self.quantity else ZERO
+
+    @property
+    def products(self) -> list:
+        """The basket's products, packaging left out (its picture is made of these)."""
+        packaging_id = self.group.basket_type.packaging_product_id
+        return [line.product for line in self.lines if line.product_id != packaging_id]
 
     @property
     def components(self) -> list[dict]:

@@ -1,9 +1,12 @@
-"""Template tags that split a cart's or an order's lines into gift baskets and the rest."""
+"""Template tags that split a cart's or an order's lines into gift baskets and the rest,
+and give a gift basket its composed picture."""
 
 from dataclasses import dataclass, field
 
 from django import template
 
+from baskets.pictures import BasketPicture
+from baskets.pictures import basket_picture as _basket_picture
 from baskets.selectors import (
     CartGroup,
     OrderGiftBasketGroup,
@@ -51,3 +54,10 @@ def order_gift_baskets(order) -> SplitLines:
 def per_basket(line, group):
     """How many of this line's product go into one basket of the group."""
     return line.quantity // group.quantity if group.quantity else line.quantity
+
+
+@register.simple_tag
+def basket_picture(products) -> BasketPicture | None:
+    """`{% basket_picture summary.products as picture %}`: the picture composed from the
+    products' images (made once, then read from media), or None when none has an image."""
+    return _basket_picture(products=products)
