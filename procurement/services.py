@@ -953,6 +953,21 @@ def _credit_note_create(
     return credit_note
 
 
+def _invoice_to_credit(*, order, not_yet: str) -> Invoice | None:
+    """The issued invoice of a live bulk order; None when the order is no (live) bulk order.
+
+    Refused with ``not_yet`` (ProcurementError) while the invoice is not issued: it would still
+    bill what is being credited.
+    """
+    bulk_order = BulkOrder.objects.filter(order_id=order.pk).first()
+    if bulk_order is None or bulk_order.status == BulkOrder.Status.CANCELLED:
+        return None
+    invoice = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    if invoice is None:
+        raise ProcurementError(not_yet)
+    return invoice
+
+
 def order_lines_credit(*, order, lines: dict[int, int], key: str) -> Invoice | None:
     """Cancelled units {Oscar order line id: units} of a bulk order: a credit note for just those.
 
@@ -962,14 +977,12 @@ def order_lines_credit(*, order, lines: dict[int, int], key: str) -> Invoice | N
     Refused (ProcurementError) while the invoice is not issued yet: the invoice would still
     bill the cancelled units.
     """
-    bulk_order = BulkOrder.objects.filter(order_id=order.pk).first()
-    if bulk_order is None or bulk_order.status == BulkOrder.Status.CANCELLED:
-        return None
-    invoice = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    invoice = _invoice_to_credit(
+        order=order,
+        not_yet=_("The invoice of this order is not issued yet; cancel part of it once it is (in a minute)."),
+    )
     if invoice is None:
-        raise ProcurementError(
-            _("The invoice of this order is not issued yet; cancel part of it once it is (in a minute).")
-        )
+        return None
     order_lines = order.lines.in_bulk(list(lines))
     ubl_lines = [
         ubl.UblLine(
@@ -991,14 +1004,14 @@ def order_substitution_credit(*, order, substitution) -> Invoice | None:
     unit excl. VAT (VAT 25 % on the total). Repeat-safe by the substitution. Refused
     (ProcurementError) while the invoice is not issued yet.
     """
-    bulk_order = BulkOrder.objects.filter(order_id=order.pk).first()
-    if bulk_order is None or bulk_order.status == BulkOrder.Status.CANCELLED:
-        return None
-    invoice = bulk_order.invoices.filter(kind=Invoice.Kind.INVOICE).first()
+    invoice = _invoice_to_credit(
+        order=order,
+        not_yet=_(
+            "The invoice of this order is not issued yet; confirm the substitute once it is (in a minute)."
+        ),
+    )
     if invoice is None:
-        raise ProcurementError(
-            _("The invoice of this order is not issued yet; confirm the substitute once it is (in a minute).")
-        )
+        return None
     ubl_lines = [
         ubl.UblLine(
             item_name=f"{substitution.line.title} → {row.stockrecord.product.get_title()}",
