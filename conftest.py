@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,30 @@ def stripe_double(settings):
     yield double
     double.wait_for_webhooks(5)
     double.stop()
+
+
+
+@contextmanager
+def celery_broker_unreachable():
+    """Celery really sends tasks (no eager mode) to a broker on a closed port, as when Redis is down."""
+    from marketplace.celery import app
+
+    def fresh_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    old = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.conf.task_always_eager = False
+    fresh_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = old
+        fresh_pools()
+
+
+@pytest.fixture
+def broker_unreachable():
+    with celery_broker_unreachable():
+        yield

@@ -5,9 +5,6 @@ split is hooked there. Stripe webhooks are verified and de-duplicated by the
 payments app, which re-sends each one as `payments.signals.stripe_event_received`.
 """
 
-from functools import partial
-
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from oscar.apps.order.signals import order_placed
@@ -30,7 +27,7 @@ def split_placed_order(sender, order, **kwargs):
 def refund_recorded(sender, instance, created, **kwargs):
     """Checkout records every card refund (staff's or Stripe's) as a "Refunded" payment event."""
     if created and instance.event_type.name == REFUNDED_EVENT:
-        transaction.on_commit(partial(services.order_refund_reverse_enqueue, order_id=instance.order_id))
+        services.order_refund_reverse_enqueue(order_id=instance.order_id)
 
 
 @receiver(stripe_event_received, dispatch_uid="fulfilment-stripe-event")
@@ -43,5 +40,5 @@ def stripe_event(sender, event, **kwargs):
     elif event["type"] == "charge.refunded":
         order = selectors.order_for_charge(charge_id=obj["id"])
         if order is not None:
-            transaction.on_commit(partial(services.order_refund_reverse_enqueue, order_id=order.pk))
+            services.order_refund_reverse_enqueue(order_id=order.pk)
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
+from marketplace.tasks_enqueue import enqueue_on_commit
 from payments.gateway import idempotency_key, stripe_api
 from payments.gateway import to_ore as amount_in_ore
 from payments.services import order_refundable_amount, payment_refund_create
@@ -144,21 +145,20 @@ def order_split_register(*, order) -> OrderSplitState:
     together. If the broker is down the order is still placed: the periodic
     sweep finds the pending record.
     """
+    from .tasks import order_split_task
+
     state, _created = OrderSplitState.objects.get_or_create(order=order)
-    transaction.on_commit(partial(_order_split_enqueue, order_id=order.pk))
+    enqueue_on_commit(
+        order_split_task, order.pk, on_failure=partial(_order_split_enqueue_failed, order_id=order.pk)
+    )
     return state
 
 
-def _order_split_enqueue(*, order_id: int) -> None:
-    from .tasks import order_split_task
-
-    try:
-        order_split_task.apply_async(args=[order_id], retry=False)
-    except Exception as exc:  # noqa: BLE001 - the broker may be down; the sweep will split it
-        logger.warning("Could not enqueue the split of order %s (%s); the sweep will split it", order_id, exc)
-        OrderSplitState.objects.filter(order_id=order_id, split_at__isnull=True).update(
-            last_error=f"enqueue failed: {exc.__class__.__name__}: {exc}"[:2000]
-        )
+def _order_split_enqueue_failed(exc: Exception, *, order_id: int) -> None:
+    """The broker refused the split: say so on the state row the sweep (and staff) read."""
+    OrderSplitState.objects.filter(order_id=order_id, split_at__isnull=True).update(
+        last_error=f"enqueue failed: {exc.__class__.__name__}: {exc}"[:2000]
+    )
 
 
 def order_delivery_date_request(*, order, requested_delivery_date) -> None:
@@ -271,7 +271,7 @@ def order_split(*, order_id: int) -> list[VendorOrder]:
         state.save(update_fields=["split_at", "attempts", "last_error"])
         if difference:
             logger.error("Order %s: split sums differ from the order total by %s", order.number, difference)
-        transaction.on_commit(partial(_after_split_enqueue, order_id=order_id))
+        _after_split_enqueue(order_id=order_id)
     return created
 
 
@@ -286,13 +286,11 @@ def order_split_difference(*, order, vendor_orders) -> Decimal:
 
 
 def _after_split_enqueue(*, order_id: int) -> None:
-    from .tasks import order_payouts_release_task, vendor_order_pick_lists_send_task
+    """Pick lists and payouts after commit; the follow-up sweep sends what a lost task did not."""
+    from .tasks import vendor_order_pick_lists_send_task
 
-    for task in (vendor_order_pick_lists_send_task, order_payouts_release_task):
-        try:
-            task.apply_async(args=[order_id], retry=False)
-        except Exception as exc:  # noqa: BLE001 - the split itself is done and committed
-            logger.warning("Could not enqueue %s for order %s: %s", task.name, order_id, exc)
+    enqueue_on_commit(vendor_order_pick_lists_send_task, order_id)
+    order_payouts_release_enqueue(order_id=order_id)
 
 
 def orders_pending_split(*, older_than: timedelta | None = None):
@@ -484,6 +482,12 @@ def order_payouts_release(*, order) -> list[VendorOrder]:
     not ready are held and paid by `payouts_held_release` later. Safe to repeat:
     sent payouts are skipped and Stripe replays the idempotency key.
     """
+    _order_payouts_requested_record(order=order)
+    return _order_payouts_send(order=order)
+
+
+def _order_payouts_requested_record(*, order) -> None:
+    """The state row the follow-up sweep reads: payouts of this order may go (once it is split)."""
     updated = OrderSplitState.objects.filter(order_id=order.pk, payouts_requested_at__isnull=True).update(
         payouts_requested_at=timezone.now()
     )
@@ -491,7 +495,23 @@ def order_payouts_release(*, order) -> list[VendorOrder]:
         OrderSplitState.objects.get_or_create(
             order_id=order.pk, defaults={"payouts_requested_at": timezone.now()}
         )
-    return _order_payouts_send(order=order)
+
+
+def order_payouts_request(*, order) -> None:
+    """The order is paid: record it, and release the payouts in a task after commit.
+
+    For staff requests (an invoice marked paid): Stripe is not called in the request, and the
+    follow-up sweep releases the payouts if the task is lost (the broker was down).
+    """
+    _order_payouts_requested_record(order=order)
+    order_payouts_release_enqueue(order_id=order.pk)
+
+
+def order_payouts_release_enqueue(*, order_id: int) -> None:
+    """After commit, pay the vendors if the order is paid (order_payouts_release_if_paid) in a task."""
+    from .tasks import order_payouts_release_task
+
+    enqueue_on_commit(order_payouts_release_task, order_id)
 
 
 def order_payouts_release_if_paid(*, order) -> list[VendorOrder]:
@@ -706,13 +726,10 @@ def order_refund_reverse_payouts(*, order, line_ids=None) -> list[VendorOrder]:
 
 
 def order_refund_reverse_enqueue(*, order_id: int) -> None:
-    """After a refund is recorded: reverse the vendors' share in a task (it calls Stripe, and retries)."""
+    """A refund was recorded: reverse the vendors' share in a task after commit (it calls Stripe)."""
     from .tasks import order_refund_reverse_task
 
-    try:
-        order_refund_reverse_task.apply_async(args=[order_id], retry=False)
-    except Exception as exc:  # noqa: BLE001 - the refund itself stands; staff see the sent payouts
-        logger.error("Could not enqueue the payout reversal for order %s: %s", order_id, exc)
+    enqueue_on_commit(order_refund_reverse_task, order_id)
 
 
 def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, return_url: str) -> str:
@@ -1080,7 +1097,8 @@ def vendor_order_decline(
         elif vendor_order.pk in changes and vendor_order.payout_state == VendorOrder.PayoutState.SENT:
             old, new = changes[vendor_order.pk]
             vendor_order_payout_reverse(vendor_order_id=vendor_order.pk, amount_ore=amount_in_ore(old - new))
-        transaction.on_commit(partial(_after_decline, order_id=order.pk))
+        # New vendors' payouts go when the order is paid (the usual rule); sent ones stay as they are.
+        order_payouts_release_enqueue(order_id=order.pk)
     return {"resourced": dict(resourced), "unsourced": unsourced}
 
 
@@ -1177,11 +1195,3 @@ def _partner_commission_rate(partner_id: int) -> Decimal:
         VendorProfile.objects.filter(partner_id=partner_id).values_list("commission_rate", flat=True).first()
     )
     return settings.MARKETPLACE_COMMISSION_RATE if rate is None else rate
-
-
-def _after_decline(*, order_id: int) -> None:
-    """New vendors' payouts go when the order is paid (the usual rule); their sent ones stay as they are."""
-    try:
-        order_payouts_release_if_paid(order=Order.objects.get(pk=order_id))
-    except Exception:  # noqa: BLE001 - held or pending payouts are retried by the sweep
-        logger.exception("Could not release payouts after a decline on order %s", order_id)

@@ -408,7 +408,7 @@ def substitution_confirm(*, substitution_id: int, user, product_id: int | None =
                 amount_incl=refund_incl,
                 reason=_("Substitute %(product)s is cheaper") % {"product": product.get_title()},
             )
-        transaction.on_commit(partial(services._after_decline, order_id=order.pk))
+        services.order_payouts_release_enqueue(order_id=order.pk)
         transaction.on_commit(partial(_notify, substitution_ids=[substitution.pk], event="confirmed"))
     return substitution
 

@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,9 +26,10 @@ from fulfilment.services import (
     CancellationError,
     order_cancel,
     order_delivery_date_request,
-    order_payouts_release,
+    order_payouts_request,
 )
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
+from marketplace.tasks_enqueue import enqueue_on_commit
 from supply.services import CapacityExhausted, capacity_attach, capacity_release, capacity_reserve
 
 from . import selectors, ubl
@@ -606,7 +606,7 @@ def _bulk_order_place(*, bulk_order: BulkOrder, user) -> None:
     capacity_attach(reference=reference, order=order)
     bulk_order.order = order
     bulk_order.save(update_fields=["order"])
-    transaction.on_commit(partial(_invoice_issue_enqueue, bulk_order_id=bulk_order.pk))
+    _invoice_issue_enqueue(bulk_order_id=bulk_order.pk)
 
 
 def _item_prices(plan) -> dict:
@@ -692,9 +692,10 @@ def _capacity_units_unallocate(*, order, plan) -> None:
 
 
 def _invoice_issue_enqueue(*, bulk_order_id: int) -> None:
+    """Issue the invoice in a task after commit; invoices_missing_sweep issues it if the task is lost."""
     from .tasks import invoice_issue_task
 
-    invoice_issue_task.delay(bulk_order_id)
+    enqueue_on_commit(invoice_issue_task, bulk_order_id)
 
 
 @transaction.atomic
@@ -949,7 +950,7 @@ def _credit_note_create(
         total_incl_tax=document.total_incl_tax,
         xml=ubl.document_build(document).decode(),
     )
-    transaction.on_commit(partial(_invoice_transmit_enqueue, invoice_id=credit_note.pk))
+    _invoice_transmit_enqueue(invoice_id=credit_note.pk)
     return credit_note
 
 
@@ -1028,12 +1029,10 @@ def order_substitution_credit(*, order, substitution) -> Invoice | None:
 
 
 def _invoice_transmit_enqueue(*, invoice_id: int) -> None:
+    """Transmit after commit; if the task is lost the outbox row stays unsent and the sweep sends it."""
     from .tasks import invoice_transmit_task
 
-    try:
-        invoice_transmit_task.apply_async(args=[invoice_id], retry=False)
-    except Exception as exc:  # noqa: BLE001 - broker down: the outbox row stays "created", the sweep sends it
-        logger.warning("Could not enqueue the transmission of invoice %s (%s)", invoice_id, exc)
+    enqueue_on_commit(invoice_transmit_task, invoice_id)
 
 
 MAX_TRANSMISSION_ATTEMPTS = 10
@@ -1113,7 +1112,7 @@ def invoice_transmit(*, invoice_id: int, sender=None) -> Invoice:
 
 @transaction.atomic
 def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
-    """Staff record the payment; that releases the vendors' payouts. Repeat-safe."""
+    """Staff record the payment; the vendors' payouts go in a task after commit. Repeat-safe."""
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.kind != Invoice.Kind.INVOICE:
         raise ProcurementError(_("Only invoices can be marked paid."))
@@ -1128,7 +1127,7 @@ def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
     if order is not None:
         if order.status == "Pending" and "Paid" in order.available_statuses():
             order.set_status("Paid")
-        order_payouts_release(order=order)
+        order_payouts_request(order=order)
     return invoice
 
 
