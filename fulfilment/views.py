@@ -7,7 +7,6 @@ A vendor user sees only its own partners' vendor orders (404 for any other).
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,6 +19,7 @@ from oscar.core.loading import get_model
 from marketplace.csv_export import csv_response
 from marketplace.money import danish_amount_format
 from vendors.models import VendorOrder, VendorProfile
+from vendors.permissions import HubOrStaffMixin, StaffRequiredMixin, VendorOrStaffMixin, VendorRequiredMixin
 from vendors.selectors import user_is_hub
 
 from . import selectors, services, substitution
@@ -30,31 +30,7 @@ logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")
 
 
-class _LoginRequired(AccessMixin):
-    """Anonymous users go to the login page; logged-in users without a right get 403."""
-
-    def allowed(self, user) -> bool:
-        return user.is_staff or selectors.user_is_vendor(user=user)
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not (request.user.is_active and self.allowed(request.user)):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class _StaffOnly(_LoginRequired):
-    def allowed(self, user) -> bool:
-        return user.is_staff
-
-
-class _VendorOnly(_LoginRequired):
-    def allowed(self, user) -> bool:
-        return not user.is_staff and selectors.user_is_vendor(user=user)
-
-
-class VendorOrderListView(_LoginRequired, ListView):
+class VendorOrderListView(VendorOrStaffMixin, ListView):
     template_name = "fulfilment/vendor_order_list.html"
     context_object_name = "vendor_orders"
     paginate_by = 30
@@ -75,7 +51,7 @@ class VendorOrderListView(_LoginRequired, ListView):
         )
 
 
-class _VendorOrderMixin(_LoginRequired):
+class _VendorOrderMixin(VendorOrStaffMixin):
     def get_object(self, queryset=None):
         return get_object_or_404(
             selectors.vendor_orders_visible(user=self.request.user), pk=self.kwargs["pk"]
@@ -223,13 +199,10 @@ class PickListCsvView(_VendorOrderMixin, View):
         )
 
 
-class AssemblyPlanView(_LoginRequired, TemplateView):
+class AssemblyPlanView(HubOrStaffMixin, TemplateView):
     """The hub's plan for one order: staff and the hub's own users only."""
 
     template_name = "fulfilment/assembly_plan.html"
-
-    def allowed(self, user) -> bool:
-        return user.is_staff or user_is_hub(user=user)
 
     def get_context_data(self, **kwargs):
         order = get_object_or_404(Order, number=self.kwargs["number"])
@@ -263,7 +236,7 @@ class AssemblyPlanView(_LoginRequired, TemplateView):
         return HttpResponseRedirect(reverse("fulfilment:assembly-plan", args=[order.number]))
 
 
-class PayoutsHeldView(_StaffOnly, ListView):
+class PayoutsHeldView(StaffRequiredMixin, ListView):
     template_name = "fulfilment/payouts_held.html"
     context_object_name = "vendor_orders"
 
@@ -284,10 +257,13 @@ class PayoutsHeldView(_StaffOnly, ListView):
         return HttpResponseRedirect(reverse("fulfilment:payouts-held"))
 
 
-class StripeConnectView(_VendorOnly, TemplateView):
-    """A vendor connects its Stripe Express account to receive payouts."""
+class StripeConnectView(VendorRequiredMixin, TemplateView):
+    """A vendor connects its Stripe Express account to receive payouts (not staff: they have none)."""
 
     template_name = "fulfilment/stripe_connect.html"
+
+    def allowed(self, user) -> bool:
+        return not user.is_staff and super().allowed(user)
 
     def profile(self) -> VendorProfile:
         profile = VendorProfile.objects.filter(partner__in=self.request.user.partners.all()).first()
@@ -320,7 +296,7 @@ class StripeConnectView(_VendorOnly, TemplateView):
         return HttpResponseRedirect(url)
 
 
-class OrderCancelPartView(_StaffOnly, TemplateView):
+class OrderCancelPartView(StaffRequiredMixin, TemplateView):
     """Staff cancel some units of an order: per line, how many (packed units are refused)."""
 
     template_name = "fulfilment/order_cancel_part.html"
@@ -371,12 +347,7 @@ class OrderCancelPartView(_StaffOnly, TemplateView):
         return self.render_to_response(self.get_context_data(order=order), status=400)
 
 
-class _StaffOrHub(_LoginRequired):
-    def allowed(self, user) -> bool:
-        return user.is_staff or user_is_hub(user=user)
-
-
-class SubstitutionListView(_StaffOrHub, ListView):
+class SubstitutionListView(HubOrStaffMixin, ListView):
     """Declined units waiting for a substitute (open first), and the staff's price band."""
 
     template_name = "fulfilment/substitution_list.html"
@@ -424,7 +395,7 @@ class SubstitutionListView(_StaffOrHub, ListView):
         return self.render_to_response(self.get_context_data(policy_form=form), status=400)
 
 
-class SubstitutionDetailView(_StaffOrHub, TemplateView):
+class SubstitutionDetailView(HubOrStaffMixin, TemplateView):
     """One substitution: the declined units, the candidates, confirm one or reject."""
 
     template_name = "fulfilment/substitution_detail.html"
