@@ -9,10 +9,15 @@ lines) are paid on every request. This package keeps them small:
 - `auth_backends`: Oscar's e-mail backend and Django's model backend reading
   permissions through that cache.
 - `context_processors.notifications`: Oscar's unread-notification count, cached.
-- `middleware.BasketMiddleware`: Oscar's, loading the basket's lines with
-  everything the mini-basket and the pricing strategy touch in a fixed
-  number of queries, and skipping the offer applicator while the shop has no
-  offers or vouchers at all.
+- `cart_summary` (template tag `cart_summary` in `layout_tags`): the header's
+  mini-basket and the phone's basket button, cached per basket id under a
+  version that `receivers.py` bumps on every change to the basket, its lines,
+  vouchers and gift baskets (and keyed by the storefront version for prices),
+  so a page that shows no lines itself does not load them.
+- `middleware.BasketMiddleware`: Oscar's, loading the basket's lines (on first
+  use) with everything the mini-basket and the pricing strategy touch in a
+  fixed number of queries, and skipping the offer applicator while the shop
+  has no offers or vouchers at all.
 
 A cache failure is a cache miss: every value is then read from the database.
 """

@@ -1,6 +1,6 @@
 """Oscar's basket middleware with the basket's lines loaded in a fixed number of queries."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from oscar.apps.basket.middleware import BasketMiddleware as OscarBasketMiddleware
 from oscar.core.loading import get_model
 
@@ -9,18 +9,30 @@ from .offers import offers_exist
 LineAttribute = get_model("basket", "LineAttribute")
 
 
+class BasketLineQuerySet(QuerySet):
+    """Basket lines whose `count()` loads the rows: Oscar counts them, then iterates them."""
+
+    def count(self) -> int:
+        return len(self)
+
+
 def basket_lines_prefetch(basket) -> None:
-    """Load the lines once with what pricing, availability and the mini-basket read.
+    """Load the lines, on first use, once with what pricing, availability and the mini-basket read.
 
     Oscar's `Basket.all_lines()` caches its queryset in `_lines`; filling it
-    here (evaluated) means `num_lines`, `is_empty`, totals and the mini-basket
-    use these rows instead of a query per line for its product class, parent
-    and stock record (and two COUNT queries).
+    here means `num_lines`, `is_empty`, totals and the mini-basket use these
+    rows instead of a query per line for its product class, parent and stock
+    record (and two COUNT queries). Nothing is read until a page asks: a page
+    whose mini-basket comes from the cart summary cache (cart_summary.py) and
+    that shows no lines itself does not load them at all.
     """
     if basket.id is None or basket._lines is not None:
         return
-    lines = (
-        basket.lines.select_related(
+    # Through the related manager, so each line's `basket` is this very basket (with its strategy).
+    lines = basket.lines.all()
+    lines.__class__ = BasketLineQuerySet
+    basket._lines = (
+        lines.select_related(
             "product__product_class",
             "product__parent__product_class",
             "stockrecord__partner",
@@ -32,8 +44,6 @@ def basket_lines_prefetch(basket) -> None:
         )
         .order_by("pk")
     )
-    len(lines)  # evaluate: count() and iteration now read the result cache
-    basket._lines = lines
 
 
 class BasketMiddleware(OscarBasketMiddleware):

@@ -96,20 +96,6 @@ def storefront_pks(objects) -> str:
     return ",".join(str(obj.pk) for obj in objects)
 
 
-@register.simple_tag(takes_context=True)
-def basket_fingerprint(context, basket) -> str:
-    """What a basket's mini view shows, as a short digest: lines, quantities, current prices."""
-    import hashlib
-
-    if basket is None or not basket.id:
-        return "empty"
-    parts = [
-        f"{line.pk}:{line.quantity}:{line.unit_price_incl_tax}:{line.stockrecord_id}"
-        for line in basket.all_lines()
-    ]
-    return f"{basket.id}-" + hashlib.sha1("|".join(parts).encode()).hexdigest()[:16]
-
-
 @register.simple_tag
 def storefront_wishlists(user, product) -> dict:
     """The user's wish lists and those holding `product`, from one query (Oscar's tags take two)."""
