@@ -177,3 +177,18 @@ class MembershipForm(forms.Form):
 class LocationForm(forms.Form):
     ean = forms.CharField(label=_("EAN number"), max_length=20, help_text=_("13 digits, e.g. 5798000012349."))
     unit_name = forms.CharField(label=_("Unit"), max_length=255, validators=[validate_single_line])
+
+
+class QuotationSaveForm(forms.Form):
+    """Save the quote as a numbered document; the EAN it names can still be changed when ordering."""
+
+    location = forms.ModelChoiceField(
+        label=_("EAN number on the quote"), queryset=None, required=False, empty_label="–"
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        locations = OrganisationLocation.objects.filter(organisation=organisation)
+        self.fields["location"].queryset = locations
+        if len(locations) == 1:
+            self.fields["location"].initial = locations[0].pk

@@ -185,6 +185,14 @@ class BulkOrder(models.Model):
     order = models.OneToOneField(
         "order.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="bulk_order"
     )
+    quotation = models.ForeignKey(
+        "Quotation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bulk_orders",
+        verbose_name=_("quote"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -343,3 +351,81 @@ class Invoice(models.Model):
     @property
     def is_fully_credited(self) -> bool:
         return self.credit_notes.filter(credit_key=FULL_CREDIT_KEY).exists()
+
+
+class Quotation(models.Model):
+    """A saved, numbered quote (T-YYYY-NNNNN): what the organisation was offered, at what price, until when.
+
+    The lines are the items (packaging included) with the enterprises that supply them; the
+    amounts are the ones a bulk order placed from the quote must carry. ``draft`` keeps the
+    recipients and the requested date so the quote can be ordered later; it is emptied once
+    the order is placed (the order's recipients take over) or when the quote has long expired.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="quotations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    number = models.CharField(_("number"), max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    valid_until = models.DateField(_("valid until"))
+    location = models.ForeignKey(
+        OrganisationLocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotations",
+        verbose_name=_("EAN"),
+    )
+    requested_delivery_date = models.DateField(_("requested delivery date"))
+    basket_count = models.PositiveIntegerField(_("number of baskets"))
+    recipient_count = models.PositiveIntegerField(_("delivery addresses"))
+    discount_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    list_price_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    discount_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    total_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    # [{"design_id", "title", "quantity", "unit_list_excl_tax", "unit_net_excl_tax"}], amounts as strings.
+    baskets = models.JSONField(default=list)
+    draft = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+    def is_expired(self, *, today=None) -> bool:
+        from django.utils import timezone
+
+        return (today or timezone.localdate()) > self.valid_until
+
+
+class QuotationLine(models.Model):
+    """One item of the quote: units, price (list, discount, net), amount and who supplies how many."""
+
+    quotation = models.ForeignKey(Quotation, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=255)
+    quantity = models.PositiveIntegerField()
+    unit_list_price_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    unit_discount_excl_tax = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    unit_price_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    line_total_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    # [{"vendor", "is_rsov", "units", "from_stock", "weeks": [[iso week, units], ...]}]
+    suppliers = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["quotation", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quotation", "position"], name="one_quotation_line_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.quotation} {self.title} × {self.quantity}"

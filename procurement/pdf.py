@@ -1,4 +1,4 @@
-"""PDF versions of invoices and credit notes (WeasyPrint), rendered from the same template as the page.
+"""PDF versions of invoices, credit notes and quotes (WeasyPrint), from the templates the pages use.
 
 The PDF is the human-readable copy; the UBL XML stays the legal e-invoice. Both come from the
 stored invoice row, so their totals are the same numbers. Fonts: DejaVu Sans (Debian
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import Invoice
+from .models import Invoice, Quotation
 
 
 def invoice_pdf(*, invoice: Invoice, language: str | None = None) -> bytes:
@@ -34,3 +34,22 @@ def invoice_pdf(*, invoice: Invoice, language: str | None = None) -> bytes:
 def invoice_pdf_filename(invoice: Invoice) -> str:
     prefix = "kreditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "faktura"
     return f"{prefix}-{invoice.number}.pdf"
+
+
+def quotation_pdf(*, quotation: Quotation, language: str | None = None) -> bytes:
+    """The saved quote as PDF, from the template the quote page shows."""
+    from weasyprint import HTML
+
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        html = render_to_string(
+            "procurement/quotation_pdf.html",
+            {
+                "quotation": quotation,
+                "organisation": quotation.organisation,
+                "lines": quotation.lines.all(),
+                "seller": settings.MARKETPLACE_SELLER,
+                "LANGUAGE_CODE": language,
+            },
+        )
+    return HTML(string=html).write_pdf()

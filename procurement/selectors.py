@@ -16,7 +16,7 @@ from baskets.models import BasketDesign
 from baskets.selectors import design_summary, published_designs
 from marketplace.oscar_apps.partner.strategy import DanishVAT
 
-from .models import BulkOrder, Invoice, Membership, Organisation, VolumePriceTier
+from .models import BulkOrder, Invoice, Membership, Organisation, Quotation, VolumePriceTier
 from .strategy import VolumeDiscountVAT
 
 Line = get_model("order", "Line")
@@ -89,6 +89,19 @@ def invoice_get(*, organisation: Organisation, pk: int) -> Invoice:
     if invoice is None:
         raise Http404
     return invoice
+
+
+def quotation_get(*, organisation: Organisation, pk: int) -> Quotation:
+    """A saved quote of this organisation; 404 for another organisation's."""
+    quotation = (
+        Quotation.objects.filter(organisation=organisation, pk=pk)
+        .select_related("organisation", "location", "created_by")
+        .prefetch_related("lines", "bulk_orders")
+        .first()
+    )
+    if quotation is None:
+        raise Http404
+    return quotation
 
 
 # --- Ready-made baskets, tiers and the quote --------------------------------------------

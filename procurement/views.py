@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,15 @@ from marketplace.site_url import site_url
 from vendors.selectors import user_is_hub
 
 from . import selectors, services
-from .forms import InvitationForm, LocationForm, MembershipForm, OrderConfirmForm, OrderStartForm, RejectForm
+from .forms import (
+    InvitationForm,
+    LocationForm,
+    MembershipForm,
+    OrderConfirmForm,
+    OrderStartForm,
+    QuotationSaveForm,
+    RejectForm,
+)
 from .models import BulkOrder, Invitation, Invoice, Membership, Organisation
 from .sourcing import bulk_sourcing
 
@@ -65,6 +74,8 @@ def organisation_detail(request, slug):
             "role": role,
             "orders": orders,
             "invoices": invoices,
+            "quotations": organisation.quotations.prefetch_related("bulk_orders")[:20],
+            "today": timezone.localdate(),
             "tiers": selectors.volume_tiers(),
             "can_manage": selectors.membership_can_manage(user=request.user, organisation=organisation),
         },
@@ -194,8 +205,137 @@ def order_quote(request, slug):
             "errors": errors,
             "needs_approval": quote.total_incl_tax > organisation.approval_limit,
             "seller": settings.MARKETPLACE_SELLER,
+            "save_form": QuotationSaveForm(organisation=organisation),
+            "quote_valid_days": settings.PROCUREMENT_QUOTE_VALID_DAYS,
         },
     )
+
+
+@login_required
+@require_POST
+def order_quote_save(request, slug):
+    """Save the quote on screen as a numbered document the buyer can print, download and order later."""
+    organisation, role = _organisation(request, slug)
+    data = request.session.get(DRAFT_KEY.format(organisation.pk))
+    if not data or not role:
+        return redirect("procurement:order-start", slug=organisation.slug)
+    form = QuotationSaveForm(request.POST, organisation=organisation)
+    location = form.cleaned_data["location"] if form.is_valid() else None
+    try:
+        quotation = services.quotation_create(
+            organisation=organisation,
+            user=request.user,
+            draft=services.BulkOrderDraft.from_session(data),
+            location=location,
+        )
+    except services.ProcurementError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+        return redirect("procurement:order-quote", slug=organisation.slug)
+    messages.success(
+        request,
+        _("Quote %(number)s is saved, valid until %(date)s.")
+        % {"number": quotation.number, "date": quotation.valid_until.strftime("%d.%m.%Y")},
+    )
+    return redirect("procurement:quotation-detail", slug=organisation.slug, pk=quotation.pk)
+
+
+def _quotation_context(quotation):
+    return {
+        "quotation": quotation,
+        "lines": quotation.lines.all(),
+        "seller": settings.MARKETPLACE_SELLER,
+        "organisation": quotation.organisation,
+    }
+
+
+@login_required
+def quotation_detail(request, slug, pk):
+    """The saved quote as a document; a member can order it while it is valid, or ask for a new one."""
+    organisation, role = _organisation(request, slug)
+    quotation = selectors.quotation_get(organisation=organisation, pk=pk)
+    ordered = quotation.bulk_orders.first()
+    form = OrderConfirmForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"location": quotation.location_id} if quotation.location_id else None,
+    )
+    errors, requote = [], False
+    if request.method == "POST" and role and form.is_valid():
+        try:
+            bulk_order = services.bulk_order_create_from_quotation(
+                quotation=quotation,
+                user=request.user,
+                base_url=site_url(),
+                **{k: v for k, v in form.cleaned_data.items() if k != "confirm_duplicate_po"},
+            )
+        except (services.QuotationExpired, services.QuotationOutdated) as exc:
+            errors, requote = _errors(exc), True
+        except services.ProcurementError as exc:
+            errors = _errors(exc)
+        else:
+            if bulk_order.status == BulkOrder.Status.AWAITING_APPROVAL:
+                messages.success(
+                    request, _("Thank you. The order is above your limit and awaits an approver.")
+                )
+            else:
+                messages.success(
+                    request, _("Thank you. The order is placed; the invoice follows by e-invoice.")
+                )
+            return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
+    expired = quotation.is_expired()
+    return render(
+        request,
+        "procurement/quotation.html",
+        {
+            **_quotation_context(quotation),
+            "role": role,
+            "form": form,
+            "errors": errors,
+            "expired": expired,
+            "ordered": ordered,
+            "can_order": bool(role) and not expired and ordered is None and bool(quotation.draft),
+            "can_requote": bool(role) and ordered is None and bool(quotation.draft) and (expired or requote),
+            "needs_approval": quotation.total_incl_tax > organisation.approval_limit,
+        },
+    )
+
+
+@login_required
+def quotation_pdf(request, slug, pk):
+    from .pdf import quotation_pdf as render_pdf
+
+    organisation, _role = _organisation(request, slug)
+    quotation = selectors.quotation_get(organisation=organisation, pk=pk)
+    pdf = render_pdf(quotation=quotation, language=request.LANGUAGE_CODE)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tilbud-{quotation.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def quotation_requote(request, slug, pk):
+    """A fresh quote for the same recipients at today's prices; when it cannot be supplied, the live quote."""
+    organisation, role = _organisation(request, slug)
+    quotation = selectors.quotation_get(organisation=organisation, pk=pk)
+    if not role:
+        raise PermissionDenied
+    try:
+        fresh = services.quotation_requote(quotation=quotation, user=request.user)
+    except services.ProcurementError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+        if quotation.draft:
+            request.session[DRAFT_KEY.format(organisation.pk)] = quotation.draft
+            return redirect("procurement:order-quote", slug=organisation.slug)
+        return redirect("procurement:quotation-detail", slug=organisation.slug, pk=quotation.pk)
+    messages.success(
+        request,
+        _("New quote %(number)s at today's prices, valid until %(date)s (it replaces %(old)s).")
+        % {"number": fresh.number, "date": fresh.valid_until.strftime("%d.%m.%Y"), "old": quotation.number},
+    )
+    return redirect("procurement:quotation-detail", slug=organisation.slug, pk=fresh.pk)
 
 
 @login_required

@@ -115,6 +115,14 @@ def test_municipal_and_vendor_pages_fit_a_phone_and_have_no_serious_accessibilit
         expect(page.locator(".quote-total")).to_contain_text("kr.")
         expect(page.get_by_test_id("sourcing-row").first).to_be_visible()
         sweep.check("kommune-quote")
+        # Saved as a numbered quote: the document with its meta block, item lines and totals.
+        page.click("#save-quotation")
+        expect(page.locator(".quotation-doc .quotation-number")).to_contain_text("T-")
+        expect(page.locator(".quotation-total")).to_contain_text("kr.")
+        expect(page.get_by_test_id("quotation-line").first).to_be_visible()
+        if width_name == "phone":
+            assert _inside_the_screen(page, page.locator(".quotation-total")), "quote total off the screen"
+        sweep.check("kommune-quotation")
 
         for name, path in (
             ("kommune-order", f"{org}/ordrer/{bulk_order.pk}/"),
@@ -149,7 +157,7 @@ def test_municipal_and_vendor_pages_fit_a_phone_and_have_no_serious_accessibilit
     finally:
         context.close()
 
-    assert len(sweep.checked) == 18
+    assert len(sweep.checked) == 19
     assert sweep.problems == {}, sweep.report()
 
 

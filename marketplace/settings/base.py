@@ -290,6 +290,8 @@ FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS = env.int("FULFILMENT_SPLIT_SWEEP_AFTER_SEC
 PROCUREMENT_LEAD_TIME_DAYS = env.int("PROCUREMENT_LEAD_TIME_DAYS", default=7)
 PROCUREMENT_PAYMENT_DAYS = env.int("PROCUREMENT_PAYMENT_DAYS", default=30)
 PROCUREMENT_ANONYMISE_AFTER_DAYS = env.int("PROCUREMENT_ANONYMISE_AFTER_DAYS", default=30)
+# A saved quote (T-YYYY-NNNNN) can be ordered for this many days.
+PROCUREMENT_QUOTE_VALID_DAYS = env.int("PROCUREMENT_QUOTE_VALID_DAYS", default=30)
 # E-invoice outbox (procurement/transmission.py): the sender class and the folder the default one writes to.
 EINVOICE_SENDER = env.str("EINVOICE_SENDER", default="procurement.transmission.FolderSender")
 EINVOICE_OUTBOX_DIR = env.str("EINVOICE_OUTBOX_DIR", default=str(VAR_DIR / "einvoice-outbox"))
