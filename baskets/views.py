@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.storefront_cache import storefront_page_cache
+from vendors.selectors import vendor_list_for_storefront
 
 from . import services
 from .forms import AddToCartForm, ChooseTypeForm, ComposerFilterForm, DetailsForm, ItemForm, RenameForm
@@ -101,6 +102,23 @@ def _panel_context(request, design: BasketDesign | None) -> dict:
 
 
 # --- Shop pages ------------------------------------------------------------------------
+
+FRONT_PAGE_BASKETS = 4
+
+
+def front_page(request):
+    """/da/: what Fælleskurv is, a few ready-made baskets, the enterprises, and the ways in
+    for companies, municipalities and enterprises that want to sell."""
+    designs = list(published_designs()[:FRONT_PAGE_BASKETS])
+    return render(
+        request,
+        "giftbaskets/front_page.html",
+        {
+            "summaries": [design_summary(design=design, strategy=request.strategy) for design in designs],
+            "vendors": list(vendor_list_for_storefront()),
+        },
+    )
+
 
 
 def index(request):

@@ -5,6 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from baskets.views import front_page
 from marketplace.legal import PAGES as LEGAL_PAGES
 from marketplace.legal import legal_page
 from marketplace.views import healthz
@@ -20,6 +21,8 @@ urlpatterns = [
 
 # Shop pages carry the language in the URL: /da/... and /en/...
 urlpatterns += i18n_patterns(
+    # The front page (/da/, /en/), before Oscar's "home" that only redirects.
+    path("", front_page, name="front"),
     # Vendor orders, pick lists, assembly plans and payouts (fulfilment), inside the dashboard.
     path("dashboard/vendor-orders/", include("fulfilment.urls")),
     # Vendor onboarding and a vendor's own pages in the dashboard; the vendor directory.

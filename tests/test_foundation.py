@@ -77,12 +77,13 @@ def test_storefront_renders_in_danish_with_kroner(client, demo_data):
 
 
 @pytest.mark.django_db
-def test_site_root_leads_to_the_danish_catalogue(client, demo_data):
+def test_site_root_leads_to_the_danish_front_page_and_on_to_the_catalogue(client, demo_data):
     response = client.get("/", follow=True)
 
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/da/catalogue/"
-    assert "Rødvin Solhverv 2024" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/da/"
+    assert 'href="/da/catalogue/"' in response.content.decode()
+    assert "Rødvin Solhverv 2024" in client.get("/da/catalogue/").content.decode()
 
 
 @pytest.mark.django_db

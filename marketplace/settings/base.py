@@ -246,8 +246,8 @@ BENCH_CEILING_VIEW = env.bool("BENCH_CEILING_VIEW", default=False)
 OSCAR_SHOP_NAME = "Fælleskurv"
 OSCAR_SHOP_TAGLINE = _("Gift baskets from social enterprises")
 OSCAR_DEFAULT_CURRENCY = "DKK"
-# Oscar's home view redirects here; "/" would loop with the /da/ language prefix.
-OSCAR_HOMEPAGE = reverse_lazy("catalogue:index")
+# The front page (baskets.views.front_page, /da/); "/" would loop with the /da/ language prefix.
+OSCAR_HOMEPAGE = reverse_lazy("front")
 OSCAR_ALLOW_ANON_CHECKOUT = True
 # Reviews: only signed-in buyers write them, and staff approve each before it shows.
 OSCAR_ALLOW_ANON_REVIEWS = False
