@@ -97,6 +97,45 @@ def test_signed_in_buyer_pages_cost_the_same_few_queries_for_any_catalogue_and_c
     assert max(big_cart_big_catalogue.values()) <= LIMIT, big_cart_big_catalogue
 
 
+def _cart_lines(user, *, lines: int) -> None:
+    """The buyer's cart holds exactly `lines` products (one line each)."""
+    basket, _ = Basket.open.get_or_create(owner=user)
+    basket.flush()
+    basket.strategy = Selector().strategy()
+    records = StockRecord.objects.filter(
+        num_in_stock__gt=5, product__is_public=True, product__parent=None
+    ).order_by("pk")
+    for record in records[:lines]:
+        basket.add_product(record.product, 1)
+    assert basket.lines.count() == lines
+
+
+@pytest.mark.django_db
+def test_storefront_and_cart_pages_cost_the_same_for_one_or_four_lines_and_any_catalogue(client, demo_data):
+    """Catalogue, category, product, composer and the cart itself, signed in with a non-empty cart."""
+    user = User.objects.get(email=CUSTOMER_EMAIL)
+    client.force_login(user)
+    urls = _storefront_urls()
+    urls.pop("search")
+    urls["cart"] = "/da/basket/"
+
+    def counts() -> dict[str, int]:
+        return {name: _count(client, url) for name, url in urls.items()}
+
+    # given a cart of one line in the demo catalogue
+    _cart_lines(user, lines=1)
+    one_line = counts()
+    # when the cart holds four lines, then also the catalogue 150 more products
+    _cart_lines(user, lines=4)
+    four_lines = counts()
+    catalogue_generate(products=Product.objects.count() + 150)
+    four_lines_big_catalogue = counts()
+
+    # then every page costs the same, and at most 12 queries
+    assert one_line == four_lines == four_lines_big_catalogue, (one_line, four_lines)
+    assert max(four_lines_big_catalogue.values()) <= LIMIT, four_lines_big_catalogue
+
+
 @pytest.mark.django_db
 def test_vendor_dashboard_pages_stay_within_12_queries(client, demo_data):
     from fulfilment.services import order_split
