@@ -30,7 +30,7 @@ from oscar.core.loading import get_model  # noqa: E402
 
 from fulfilment import selectors, services  # noqa: E402
 from fulfilment.emails import order_pick_lists_send  # noqa: E402
-from vendors.models import OrderSplitState, VendorOrder  # noqa: E402
+from fulfilment.models import OrderSplitState, VendorOrder  # noqa: E402
 
 Order = get_model("order", "Order")
 Line = get_model("order", "Line")

@@ -10,9 +10,9 @@ from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_bytes
 from marketplace.site_url import site_url
-from vendors.models import VendorOrder
 
 from . import selectors
+from .models import VendorOrder
 
 Order = get_model("order", "Order")
 CommunicationEventType = get_model("communication", "CommunicationEventType")

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from baskets.models import GIFT_BASKET_OPTION_CODE, GiftBasketGroup
-from vendors.models import VendorOrder, VendorProfile
+from vendors.models import VendorProfile
 from vendors.selectors import vendor_for_user
 
-from .models import VendorOrderLine
+from .models import VendorOrder, VendorOrderLine
 
 Line = get_model("order", "Line")
 LineAttribute = get_model("order", "LineAttribute")

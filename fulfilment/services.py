@@ -23,10 +23,10 @@ from payments.gateway import idempotency_key, stripe_api
 from payments.gateway import to_ore as amount_in_ore
 from payments.services import order_refundable_amount, payment_refund_create
 from supply.services import capacity_release
-from vendors.models import OrderSplitState, VendorOrder, VendorProfile
+from vendors.models import VendorProfile
 
 from . import selectors
-from .models import VendorOrderLine
+from .models import OrderSplitState, VendorOrder, VendorOrderLine
 from .signals import order_units_cancelled
 
 logger = logging.getLogger(__name__)

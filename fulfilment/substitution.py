@@ -37,9 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
-from vendors.models import VendorOrder
-
-from .models import Substitution, SubstitutionPolicy, VendorOrderLine
+from .models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
 from .signals import order_units_cancelled, order_units_substituted
 
 logger = logging.getLogger(__name__)

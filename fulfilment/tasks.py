@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from oscar.core.loading import get_model
 
-from vendors.models import VendorOrder
-
 from . import services
 from .emails import PICK_LISTS_EVENT, order_pick_lists_send
+from .models import VendorOrder
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")

@@ -18,13 +18,13 @@ from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_response
 from marketplace.money import danish_amount_format
-from vendors.models import VendorOrder, VendorProfile
+from vendors.models import VendorProfile
 from vendors.permissions import HubOrStaffMixin, StaffRequiredMixin, VendorOrStaffMixin, VendorRequiredMixin
 from vendors.selectors import user_is_hub
 
 from . import selectors, services, substitution
 from .forms import SubstitutionPolicyForm, SubstitutionRejectForm
-from .models import Substitution, SubstitutionPolicy, VendorOrderLine
+from .models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
 
 logger = logging.getLogger(__name__)
 Order = get_model("order", "Order")

@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from fulfilment import services as fulfilment_services
+from fulfilment.models import VendorOrder
 from fulfilment.tests.conftest import demo_vendors  # noqa: F401 (fixture)
 from fulfilment.tests.factories import place_order
 from marketplace import demo
-from vendors.models import VendorOrder
 
 Product = get_model("catalogue", "Product")
 

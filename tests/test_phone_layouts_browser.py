@@ -36,11 +36,11 @@ def _recipients_file(tmp_path, name, rows):
 def placed_bulk_order(demo_data):
     """A placed bulk order of 25 baskets from the demo municipality: split per vendor and invoiced."""
     from baskets.selectors import published_designs
+    from fulfilment.models import VendorOrder
     from procurement import services
     from procurement.demo import APPROVER_EMAIL, ORGANISATION_SLUG
     from procurement.models import Membership, Organisation
     from procurement.services import BulkOrderDraft, RecipientData
-    from vendors.models import VendorOrder
 
     organisation = Organisation.objects.get(slug=ORGANISATION_SLUG)
     organisation.approval_limit = Decimal("1000000.00")

@@ -1,8 +1,7 @@
-"""Social enterprises (vendors) and their share of each order.
+"""Social enterprises (vendors): an Oscar Partner, and VendorProfile for what Oscar does not know.
 
-A vendor is an Oscar Partner; VendorProfile holds what Oscar does not know
-about it. VendorOrder is one order's part for one vendor, created by the
-Celery split.
+A vendor's share of each order (VendorOrder, OrderSplitState) belongs to fulfilment, whose
+logic makes and moves it (fulfilment.models).
 """
 
 from decimal import Decimal
@@ -97,78 +96,6 @@ class VendorProfile(models.Model):
         if self.commission_rate is not None:
             return self.commission_rate
         return settings.MARKETPLACE_COMMISSION_RATE
-
-
-class VendorOrder(models.Model):
-    """One order's part for one vendor: what to deliver and what it is paid."""
-
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        ACCEPTED = "accepted", _("Accepted")
-        PACKED = "packed", _("Packed")
-        DELIVERED = "delivered", _("Delivered to hub / shipped")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    class PayoutState(models.TextChoices):
-        PENDING = "pending", _("Waiting for payment")
-        HELD = "held", _("Held: vendor's Stripe account not ready")
-        SENT = "sent", _("Sent")
-        REVERSED = "reversed", _("Reversed")
-        NOT_APPLICABLE = "n/a", _("Nothing to pay")
-
-    order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="vendor_orders")
-    partner = models.ForeignKey("partner.Partner", on_delete=models.PROTECT, related_name="vendor_orders")
-    lines = models.ManyToManyField("order.Line", related_name="vendor_orders")
-    subtotal_excl_tax = models.DecimalField(max_digits=12, decimal_places=2)
-    subtotal_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
-    commission_rate = models.DecimalField(max_digits=5, decimal_places=4)
-    commission = models.DecimalField(max_digits=12, decimal_places=2)
-    payout_amount = models.DecimalField(max_digits=12, decimal_places=2)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
-    deliver_by = models.DateField(null=True, blank=True)
-    payout_state = models.CharField(
-        max_length=16, choices=PayoutState.choices, default=PayoutState.PENDING
-    )
-    stripe_transfer_id = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("vendor order")
-        verbose_name_plural = _("vendor orders")
-        constraints = [
-            models.UniqueConstraint(fields=["order", "partner"], name="one_vendor_order_per_vendor")
-        ]
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.order.number} / {self.partner.name}"
-
-
-class OrderSplitState(models.Model):
-    """Records that an order was placed and whether Celery has split it yet.
-
-    Written in the order's own transaction, so an order placed while the
-    broker is down is still found and split by the periodic sweep.
-    """
-
-    order = models.OneToOneField("order.Order", on_delete=models.CASCADE, related_name="split_state")
-    split_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    # Set when the order is paid (card charge in, or invoice marked paid): the
-    # split releases payouts itself if this came first.
-    payouts_requested_at = models.DateTimeField(null=True, blank=True)
-    # The day the buyer wants the order delivered, when it asked for one (a bulk order): handed
-    # over by the app that placed the order, so the split need not know that app.
-    requested_delivery_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["split_at", "created_at"])]
-
-    def __str__(self):
-        return f"{self.order_id}: {'split' if self.split_at else 'pending'}"
 
 
 class ProductImport(models.Model):

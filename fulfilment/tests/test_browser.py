@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from fulfilment.models import VendorOrder
 from fulfilment.tests.factories import place_order
-from vendors.models import VendorOrder
 
 
 def _danish(label) -> str:

@@ -8,11 +8,10 @@ from django.core import mail
 from oscar.core.loading import get_model
 
 from fulfilment import selectors, services
-from fulfilment.models import VendorOrderLine
+from fulfilment.models import VendorOrder, VendorOrderLine
 from fulfilment.tests.factories import place_order
 from fulfilment.tests.test_payouts import _connect, _pay_by_card
 from supply.models import CapacityReservation
-from vendors.models import VendorOrder
 
 StockRecord = get_model("partner", "StockRecord")
 

@@ -11,8 +11,8 @@ from oscar.core.loading import get_model
 
 from fulfilment import services
 from fulfilment.emails import order_pick_lists_send
+from fulfilment.models import VendorOrder
 from fulfilment.tests.factories import place_order
-from vendors.models import VendorOrder
 
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")

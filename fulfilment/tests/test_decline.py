@@ -6,9 +6,8 @@ import pytest
 from oscar.core.loading import get_model
 
 from fulfilment import selectors, services
-from fulfilment.models import VendorOrderLine
+from fulfilment.models import VendorOrder, VendorOrderLine
 from fulfilment.tests.factories import place_order
-from vendors.models import VendorOrder
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")

@@ -9,10 +9,10 @@ from oscar.core.loading import get_model
 
 from fulfilment import services
 from fulfilment.emails import PICK_LISTS_EVENT
+from fulfilment.models import OrderSplitState, VendorOrder
 from fulfilment.tasks import follow_ups_sweep_task
 from fulfilment.tests.factories import place_order
 from fulfilment.tests.test_payouts import BASKET, _connect, _pay_by_card
-from vendors.models import OrderSplitState, VendorOrder
 
 CommunicationEvent = get_model("order", "CommunicationEvent")
 VENDORS = ("havefolket", "ristet-ro", "skovbrynet", "verdensbutikken")

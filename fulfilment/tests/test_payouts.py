@@ -8,8 +8,9 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from fulfilment import services
+from fulfilment.models import OrderSplitState, VendorOrder
 from fulfilment.tests.factories import place_order
-from vendors.models import OrderSplitState, VendorOrder, VendorProfile
+from vendors.models import VendorProfile
 
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fulfilment import services
+from fulfilment.models import OrderSplitState, VendorOrder
 from fulfilment.tests.factories import place_order
-from vendors.models import OrderSplitState, VendorOrder, VendorProfile
+from vendors.models import VendorProfile
 
 THREE_VENDORS_BASKET = [
     ("HF-VIN-01", 1),  # Havefolket 189.00

@@ -8,10 +8,9 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 
 from fulfilment import selectors, services, substitution
-from fulfilment.models import Substitution, SubstitutionPolicy, VendorOrderLine
+from fulfilment.models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
 from fulfilment.tests.factories import place_order
 from fulfilment.tests.test_payouts import _connect, _pay_by_card
-from vendors.models import VendorOrder
 
 Category = get_model("catalogue", "Category")
 Partner = get_model("partner", "Partner")

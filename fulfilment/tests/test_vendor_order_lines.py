@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from fulfilment import selectors, services
-from fulfilment.models import VendorOrderLine
+from fulfilment.models import VendorOrder, VendorOrderLine
 from fulfilment.tests.factories import place_order
-from vendors.models import VendorOrder, VendorProfile
+from vendors.models import VendorProfile
 
 
 def test_parts_of_a_line_add_up_to_the_line_price_with_awkward_quantities():

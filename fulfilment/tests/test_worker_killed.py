@@ -14,11 +14,11 @@ from django.db import transaction
 from oscar.core.loading import get_model
 
 from fulfilment.emails import PICK_LISTS_EVENT
+from fulfilment.models import VendorOrder
 from fulfilment.tests.factories import place_order
 from fulfilment.tests.test_follow_ups_sweep import VENDORS
 from fulfilment.tests.test_payouts import BASKET, _connect, _pay_by_card
 from fulfilment.tests.workers import child_pids, parent_pid, pid_of_tcp_client, wait_until
-from vendors.models import VendorOrder
 
 CommunicationEvent = get_model("order", "CommunicationEvent")
 

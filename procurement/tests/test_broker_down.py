@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 
 from conftest import celery_broker_unreachable
+from fulfilment.models import OrderSplitState, VendorOrder
 from fulfilment.tasks import follow_ups_sweep_task
 from fulfilment.tests.test_payouts import _connect
 from procurement import services
 from procurement.models import BulkOrder, Invoice
 from procurement.tasks import invoices_missing_sweep
 from procurement.tests.conftest import draft_for
-from vendors.models import OrderSplitState, VendorOrder
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from fulfilment.models import VendorOrder
 from marketplace.demo import DEMO_PASSWORD
 from procurement.models import BulkOrder, Invoice
-from vendors.models import VendorOrder
 
 ARTIFACTS = __import__("conftest").ARTIFACTS
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from fulfilment.models import VendorOrder
 from procurement import services
 from procurement.models import BulkOrder, Invoice, InvoiceCounter
 from procurement.tests.conftest import draft_for
-from vendors.models import VendorOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +173,7 @@ def test_marking_the_invoice_paid_releases_vendor_payouts(municipality, django_c
 
     invoice.refresh_from_db()
     assert invoice.paid_at is not None
-    from vendors.models import OrderSplitState
+    from fulfilment.models import OrderSplitState
 
     assert OrderSplitState.objects.get(order=bulk_order.order).payouts_requested_at is not None
     with pytest.raises(services.ProcurementError):

@@ -3,11 +3,10 @@
 import pytest
 from oscar.core.loading import get_model
 
-from fulfilment.models import VendorOrderLine
+from fulfilment.models import VendorOrder, VendorOrderLine
 from procurement import services
 from procurement.models import Invoice
 from procurement.tests.test_bulk_order_flow import _approve, _order
-from vendors.models import VendorOrder
 
 StockRecord = get_model("partner", "StockRecord")
 

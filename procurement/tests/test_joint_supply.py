@@ -13,13 +13,13 @@ import pytest
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from fulfilment.models import VendorOrder
 from fulfilment.services import order_split
 from procurement import services
 from procurement.models import BulkOrder
 from procurement.sourcing import bulk_sourcing
 from procurement.tests.conftest import draft_for
 from supply.models import CapacityReservation, OfferCapacity
-from vendors.models import VendorOrder
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")

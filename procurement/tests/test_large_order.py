@@ -11,9 +11,9 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from baskets.selectors import published_designs
+from fulfilment.models import VendorOrder
 from procurement import services
 from procurement.models import BulkOrder
-from vendors.models import VendorOrder
 
 StockRecord = get_model("partner", "StockRecord")
 

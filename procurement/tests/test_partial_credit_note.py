@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 from lxml import etree
 
-from fulfilment.models import VendorOrderLine
+from fulfilment.models import VendorOrder, VendorOrderLine
 from procurement.models import Invoice
 from procurement.tests.test_bulk_order_flow import _approve, _order
 from procurement.tests.test_einvoice import _assert_valid
-from vendors.models import VendorOrder
 
 pytestmark = pytest.mark.django_db
 NS = {

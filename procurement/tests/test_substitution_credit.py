@@ -13,12 +13,11 @@ from django.db.models import F
 from oscar.core.loading import get_model
 
 from fulfilment import selectors, services, substitution
-from fulfilment.models import Substitution, VendorOrderLine
+from fulfilment.models import Substitution, VendorOrder, VendorOrderLine
 from procurement.models import Invoice
 from procurement.tests.test_bulk_order_flow import _approve, _order
 from procurement.tests.test_einvoice import _assert_valid
 from supply.models import OfferCapacity
-from vendors.models import VendorOrder
 
 pytestmark = pytest.mark.django_db
 Partner = get_model("partner", "Partner")
