@@ -105,11 +105,16 @@ def basket_picture(*, products) -> BasketPicture | None:
     if not image_names:
         return None
     name = _picture_name(image_names)
-    if not default_storage.exists(name):
-        content = _compose(image_names)
-        if content is None:
-            return None
-        saved = default_storage.save(name, ContentFile(content))
-        if saved != name:  # another request composed it at the same moment: keep one file
-            default_storage.delete(saved)
+    try:
+        if not default_storage.exists(name):
+            content = _compose(image_names)
+            if content is None:
+                return None
+            saved = default_storage.save(name, ContentFile(content))
+            if saved != name:  # another request composed it at the same moment: keep one file
+                default_storage.delete(saved)
+    except OSError:
+        # A full or read-only media disk costs the basket its picture, not the page.
+        logger.exception("gift-basket picture %s could not be stored", name)
+        return None
     return BasketPicture(url=default_storage.url(name), name=name)

@@ -144,6 +144,15 @@ def test_an_unreadable_image_file_is_skipped(products):
     assert _close(_pixel(picture, 320, 320), RED)
 
 
+def test_a_media_disk_that_refuses_the_file_costs_the_picture_not_the_page(products, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(default_storage, "save", refuse)
+
+    assert pictures.basket_picture(products=[products["red"]]) is None
+
+
 def test_ready_made_card_and_page_show_the_basket_picture(client, products, basket_type):
     design = _design(basket_type, "Farvekurv", products["red"], products["blue"], products["plain"])
     expected = pictures.basket_picture(products=[products["red"], products["blue"]])
