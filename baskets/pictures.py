@@ -57,15 +57,24 @@ def _image_names(products) -> list[str]:
     """The first image file of each product (variants fall back to their parent), at most four
     different files; products without an image are left out."""
     products = [product for product in products if product is not None]
-    ids = {product.pk for product in products} | {p.parent_id for p in products if p.parent_id}
     first: dict[int, str] = {}
-    for product_id, name in (
-        ProductImage.objects.filter(product_id__in=ids)
-        .order_by("product_id", "display_order", "pk")
-        .values_list("product_id", "original")
-    ):
-        if name:
-            first.setdefault(product_id, name)
+    to_query: set[int] = set()
+    for product in [*products, *(p.parent for p in products if p.parent_id)]:
+        prefetched = getattr(product, "_prefetched_objects_cache", {}).get("images")
+        if prefetched is None:
+            to_query.add(product.pk)
+            continue
+        images = sorted(prefetched, key=lambda image: (image.display_order, image.pk))
+        if images and images[0].original:
+            first[product.pk] = images[0].original.name
+    if to_query:  # the cart prefetches images (marketplace/layout); the rest in one query
+        for product_id, name in (
+            ProductImage.objects.filter(product_id__in=to_query)
+            .order_by("product_id", "display_order", "pk")
+            .values_list("product_id", "original")
+        ):
+            if name:
+                first.setdefault(product_id, name)
     names: list[str] = []
     for product in products:
         name = first.get(product.pk) or first.get(product.parent_id)

@@ -14,6 +14,7 @@ from baskets.models import BasketDesign, BasketDesignItem, BasketType
 from marketplace.demo import seed_base
 from vendors.tests.conftest import VALID_CVRS, make_product, make_vendor
 
+Product = get_model("catalogue", "Product")
 ProductImage = get_model("catalogue", "ProductImage")
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,35 @@ def test_a_gift_basket_in_the_cart_shows_its_picture(client, products, basket_ty
 
     assert 'data-testid="cart-gift-basket"' in cart
     assert f'src="{expected.url}"' in cart
+
+
+def test_prefetched_images_need_no_query(products, django_assert_num_queries):
+    ids = [products["red"].pk, products["plain"].pk]
+    loaded = list(Product.objects.filter(pk__in=ids).prefetch_related("images"))
+    pictures.basket_picture(products=loaded)  # composed and stored once
+
+    with django_assert_num_queries(0):
+        picture = pictures.basket_picture(products=loaded)
+
+    assert picture == pictures.basket_picture(products=[products["red"]])
+
+
+def test_cart_pictures_cost_no_query_per_gift_basket(client, products, basket_type):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cart_queries():
+        client.get("/da/basket/")  # pictures are composed on the first view
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/da/basket/").content.decode()
+        return len(queries), html.count('class="basket-picture basket-picture--small')
+
+    one = _design(basket_type, "En", products["red"], products["blue"])
+    two = _design(basket_type, "To", products["green"])
+    client.post(f"/da/gavekurve/faerdige/{one.slug}/i-kurv/", {"quantity": 1})
+    with_one = cart_queries()
+    client.post(f"/da/gavekurve/faerdige/{two.slug}/i-kurv/", {"quantity": 1})
+    with_two = cart_queries()
+
+    assert (with_one[1], with_two[1]) == (1, 2)
+    assert with_two[0] == with_one[0]
