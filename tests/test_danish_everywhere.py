@@ -8,6 +8,8 @@ from pprint import pformat
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
 from oscar.core.loading import get_model
 
 from fulfilment import services as fulfilment_services
@@ -144,6 +146,24 @@ def test_order_and_line_statuses_are_shown_in_the_page_language(client, shop):
     assert "Afventer Accepteret Pakket Leveret Annulleret" in danish  # the status choices
     assert "Order status: Pending" in english
     assert "Status Afventer" in buyer
+
+
+def test_guest_order_page_shows_the_status_in_danish(client, demo_vendors):  # noqa: F811
+    order = place_order(loose=[("HF-VIN-01", 1)])
+    order.guest_email = "gaest@example.dk"
+    order.save()
+    session = client.session
+    session["anon_order_email"] = order.guest_email  # as Oscar's order-status form leaves it
+    session.save()
+    with translation.override("da"):
+        path = reverse("customer:anon-order", kwargs={"order_number": order.number,
+                                                      "hash": order.verification_hash()})
+
+    response = client.get(path)
+
+    assert path.startswith("/da/") and response.status_code == 200, (path, response.status_code)
+    assert "Status Afventer" in visible_text(response.content.decode())
+    assert english_on(response.content.decode()) == []
 
 
 def test_every_pipeline_status_has_a_label(settings):
