@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -172,6 +173,10 @@ class InvitationForm(forms.Form):
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     is_admin = forms.BooleanField(label=_("Organisation admin"), required=False)
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of my e-mails"), choices=settings.LANGUAGES)
 
 
 class LocationForm(forms.Form):

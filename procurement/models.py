@@ -95,7 +95,15 @@ class Membership(models.Model):
         max_length=8,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("The language of the e-mails about this member's orders: the one they last ordered in."),
+        help_text=_(
+            "The language of the e-mails to this member: the one they chose, "
+            "else the one they last ordered in."
+        ),
+    )
+    language_chosen = models.BooleanField(
+        _("language chosen by the member"),
+        default=False,
+        help_text=_("Once the member has chosen a language, ordering in another one does not change it."),
     )
 
     class Meta:

@@ -2,8 +2,9 @@
 
 One receiver on BulkOrder's saves, so every path that changes the status (the pages, the admin,
 a service called from the shell) tells the buyer: received (placed or awaiting approval),
-approved, rejected, cancelled or withdrawn. The language is the one the buyer last ordered in
-(``Membership.language``), not the language of the approver whose click sent the e-mail.
+approved, rejected, cancelled or withdrawn. The language is the one the buyer chose on the
+organisation page, else the one they last ordered in (``Membership.language``), never the language
+of the approver whose click sent the e-mail.
 """
 
 from django.conf import settings
@@ -81,6 +82,6 @@ def _bulk_order_saved(sender, instance: BulkOrder, created: bool, update_fields=
     if created and instance.created_by_id:
         # The buyer's language is the one they order in; later e-mails use it.
         Membership.objects.filter(
-            organisation_id=instance.organisation_id, user_id=instance.created_by_id
+            organisation_id=instance.organisation_id, user_id=instance.created_by_id, language_chosen=False
         ).update(language=active_language())
     bulk_order_buyer_notify(bulk_order=instance, event=event)

@@ -148,6 +148,15 @@ def membership_remove(*, membership: Membership, by) -> None:
     membership.delete()
 
 
+def membership_language_set(*, membership: Membership, language: str) -> Membership:
+    """The member's own choice of language for the e-mails to them; ordering no longer changes it."""
+    if language not in dict(settings.LANGUAGES):
+        raise ProcurementError(_("Unknown language."))
+    membership.language, membership.language_chosen = language, True
+    membership.save(update_fields=["language", "language_chosen"])
+    return membership
+
+
 def location_add(*, organisation: Organisation, ean: str, unit_name: str) -> OrganisationLocation:
     """A new EAN number; the model checks the GS1 check digit, this says when it is taken."""
     ean = "".join((ean or "").split())
@@ -222,14 +231,6 @@ def _text_check(*, label: str, value: str, multi_line: bool = False) -> None:
         (validate_no_control_characters if multi_line else validate_single_line)(value)
     except ValidationError as exc:
         raise ProcurementError(f"{label}: {' '.join(exc.messages)}")
-
-
-def _emails_of(organisation: Organisation, role: str) -> list[str]:
-    return list(
-        organisation.memberships.filter(role=role, user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
 
 
 @transaction.atomic
@@ -400,23 +401,27 @@ def _lines_save(*, bulk_order: BulkOrder, quote: Quote) -> None:
 
 
 def _approval_request_send(*, bulk_order: BulkOrder, base_url: str) -> None:
-    recipients = _emails_of(bulk_order.organisation, Membership.Role.APPROVER)
-    if not recipients:
-        return
+    """One e-mail per language to the organisation's approvers, each in the language they speak."""
+    by_language: dict[str, list[str]] = {}
+    for email, language in (
+        bulk_order.organisation.memberships.filter(role=Membership.Role.APPROVER, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", "language")
+    ):
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
     link = base_url.rstrip("/") + reverse(
         "procurement:order-detail", kwargs={"slug": bulk_order.organisation.slug, "pk": bulk_order.pk}
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        total = number_format(bulk_order.total_incl_tax, decimal_pos=2, use_l10n=True, force_grouping=True)
-        subject = _("Order awaiting your approval: %(total)s kr.") % {"total": total}
-        body = render_to_string(
-            "procurement/emails/approval_request.txt", {"bulk_order": bulk_order, "link": link}
+    for language, recipients in by_language.items():
+        with translation.override(language):
+            total = _kr(bulk_order.total_incl_tax)
+            subject = _("Order awaiting your approval: %(total)s kr.") % {"total": total}
+            body = render_to_string(
+                "procurement/emails/approval_request.txt", {"bulk_order": bulk_order, "link": link}
+            )
+        transaction.on_commit(
+            lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
         )
-
-    def send():
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic

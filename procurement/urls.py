@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/", views.organisation_detail, name="organisation"),
     path("<slug:slug>/medlemmer/", views.members, name="members"),
     path("<slug:slug>/ean/", views.locations, name="locations"),
+    path("<slug:slug>/sprog/", views.membership_language, name="membership-language"),
     path("<slug:slug>/bestil/", views.order_start, name="order-start"),
     path("<slug:slug>/bestil/tilbud/", views.order_quote, name="order-quote"),
     path("<slug:slug>/bestil/tilbud/tilpas/", views.order_quote_adjust, name="order-quote-adjust"),

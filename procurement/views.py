@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from vendors.selectors import user_is_hub
 from . import selectors, services
 from .forms import (
     InvitationForm,
+    LanguageForm,
     LocationForm,
     MembershipForm,
     OrderConfirmForm,
@@ -64,6 +65,7 @@ def home(request):
 @login_required
 def organisation_detail(request, slug):
     organisation, role = _organisation(request, slug)
+    membership = Membership.objects.filter(organisation=organisation, user=request.user).first()
     orders = organisation.bulk_orders.select_related("location", "order").prefetch_related("invoices")
     invoices = Invoice.objects.filter(bulk_order__organisation=organisation).select_related("bulk_order")
     return render(
@@ -75,11 +77,33 @@ def organisation_detail(request, slug):
             "orders": orders,
             "invoices": invoices,
             "quotations": organisation.quotations.prefetch_related("bulk_orders")[:20],
+            "membership": membership,
+            "language_form": LanguageForm(initial={"language": membership.language}) if membership else None,
             "today": timezone.localdate(),
             "tiers": selectors.volume_tiers(),
             "can_manage": selectors.membership_can_manage(user=request.user, organisation=organisation),
         },
     )
+
+
+@login_required
+@require_POST
+def membership_language(request, slug):
+    """A member chooses the language of the e-mails about their orders and approvals."""
+    organisation, _role = _organisation(request, slug)
+    membership = get_object_or_404(Membership, organisation=organisation, user=request.user)
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        services.membership_language_set(membership=membership, language=form.cleaned_data["language"])
+        with translation.override(membership.language):
+            messages.success(
+                request,
+                _("Language of your e-mails: %(language)s.")
+                % {"language": dict(settings.LANGUAGES)[membership.language]},
+            )
+    else:
+        messages.error(request, _("Choose a language."))
+    return redirect("procurement:organisation", slug=organisation.slug)
 
 
 @login_required
