@@ -321,7 +321,8 @@ def orders_split_pending(*, older_than: timedelta | None = None) -> tuple[list[s
 # --- Vendor workflow -----------------------------------------------------------
 
 # Which vendor-order step moves from which statuses, and the Oscar line status it sets.
-_STEPS = {
+# to status: (the statuses it may follow, the Oscar line status it sets)
+_STEPS: dict[str, tuple[set[str], str]] = {
     VendorOrder.Status.ACCEPTED: ({VendorOrder.Status.NEW}, "Accepted"),
     VendorOrder.Status.PACKED: ({VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED}, "Packed"),
     VendorOrder.Status.DELIVERED: (
@@ -400,7 +401,7 @@ def vendor_order_advance(
             _shipping_event_record(vendor_order=vendor_order, code=code, notes=notes)
         elif to_status == VendorOrder.Status.CANCELLED:
             # Staff cancel the whole vendor order (a packed one too: staff have told the vendor).
-            units = defaultdict(int)
+            units: dict[int, int] = defaultdict(int)
             for line_id, quantity in VendorOrderLine.objects.filter(
                 vendor_order=vendor_order, status=VendorOrderLine.Status.ACTIVE
             ).values_list("line_id", "quantity"):
@@ -835,7 +836,9 @@ def order_cancel(
         before_incl = sum((vo.subtotal_incl_tax for vo in vendor_orders.values()), Decimal(0))
         touched: set[int] = set()
         released: dict[int, int] = defaultdict(int)  # stockrecord id -> units
-        new_rows, cancelled_quantities = [], defaultdict(lambda: defaultdict(int))
+        new_rows: list[VendorOrderLine] = []
+        # vendor order id -> {order line id: units cancelled}
+        cancelled_quantities: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for line_id, units in wanted.items():
             # Units not yet packed go first; packed ones only when staff have told the vendor.
             for row in sorted(

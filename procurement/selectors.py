@@ -139,13 +139,12 @@ def bulk_order_with_po_number(*, organisation: Organisation, po_number: str) -> 
 
 def bulk_order_other_approver_exists(*, bulk_order: BulkOrder) -> bool:
     """Four eyes: is there an active approver besides the person who placed the order?"""
-    return (
-        Membership.objects.filter(
-            organisation_id=bulk_order.organisation_id, role=Membership.Role.APPROVER, user__is_active=True
-        )
-        .exclude(user_id=bulk_order.created_by_id)
-        .exists()
+    approvers = Membership.objects.filter(
+        organisation_id=bulk_order.organisation_id, role=Membership.Role.APPROVER, user__is_active=True
     )
+    if bulk_order.created_by_id is not None:  # its buyer's account was deleted: every approver is another
+        approvers = approvers.exclude(user_id=bulk_order.created_by_id)
+    return approvers.exists()
 
 
 def earliest_delivery_date(*, today: date | None = None) -> date:

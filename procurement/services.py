@@ -718,8 +718,8 @@ def bulk_order_cancel(*, bulk_order: BulkOrder, user) -> BulkOrder:
         raise ProcurementError(_("The invoice is paid; cancel by refund instead."))
     bulk_order.status = BulkOrder.Status.CANCELLED
     bulk_order.save(update_fields=["status"])
-    if bulk_order.order_id:
-        order = bulk_order.order
+    order = bulk_order.order
+    if order is not None:
         # Vendors, stock, capacity, pick lists and payouts follow (13.6).
         try:
             order_cancel(order=order, by=user, reason=_("The bulk order was cancelled."))
@@ -1400,7 +1400,7 @@ def recipients_anonymise(*, now=None) -> int:
             if not bulk_order.recipients.filter(anonymised_at__isnull=True).exists():
                 bulk_order.anonymised_at = now
                 bulk_order.save(update_fields=["anonymised_at"])
-                address = bulk_order.order.shipping_address if bulk_order.order_id else None
+                address = bulk_order.order.shipping_address if bulk_order.order is not None else None
                 if address is not None and bulk_order.recipients.count() == 1:
                     address.last_name, address.line1, address.line4 = ANONYMISED, "", ""
                     address.save(update_fields=["last_name", "line1", "line4"])
