@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
@@ -29,6 +30,10 @@ LineAttribute = get_model("basket", "LineAttribute")
 Selector = get_class("partner.strategy", "Selector")
 
 ZERO = Decimal("0.00")
+
+if TYPE_CHECKING:  # the concrete classes come from get_model (Oscar forks): typed by Oscar's bases
+    from oscar.apps.catalogue.abstract_models import AbstractProduct
+    from oscar.apps.partner.abstract_models import AbstractStockRecord
 
 
 def default_strategy(*, request=None, user=None):
@@ -53,9 +58,9 @@ def product_offer_queryset():
 class PricedLine:
     """One product in a design (or its packaging), priced for one basket."""
 
-    product: object
+    product: AbstractProduct
     quantity: int
-    stockrecord: object | None
+    stockrecord: AbstractStockRecord | None
     unit_price_incl_tax: Decimal
     unit_price_excl_tax: Decimal
     num_available: int | None
@@ -298,7 +303,7 @@ def _design_problems(*, summary: DesignSummary, basket, check_stock: bool = True
 
 
 def _stock_problem(*, line: PricedLine, quantity: int, in_cart: dict[int, int]) -> list[str]:
-    if line.num_available is None:
+    if line.num_available is None or line.stockrecord is None:
         return []
     needed = line.quantity * max(quantity, 1) + in_cart.get(line.stockrecord.pk, 0)
     if needed <= line.num_available:

@@ -78,13 +78,14 @@ def gift_basket_add_to_cart(
     summary = design_summary(
         design=design, strategy=strategy, quantity=quantity, basket=basket, check_stock=check_stock
     )
-    if summary.problems:
-        raise GiftBasketError(summary.problems)
+    basket_type, packaging = summary.basket_type, summary.packaging
+    if summary.problems or basket_type is None or packaging is None:
+        raise GiftBasketError(summary.problems)  # a missing type or packaging is one of the problems
     allowed, reason = basket.is_quantity_allowed((summary.item_count + 1) * quantity)
     if not allowed:
         raise GiftBasketError(reason)
 
-    composition = {line.product.pk: line.quantity for line in [*summary.lines, summary.packaging]}
+    composition = {line.product.pk: line.quantity for line in [*summary.lines, packaging]}
     same = _same_group_in_cart(basket=basket, design=design, composition=composition)
     if same is not None:
         # The same basket again: one group "× N" in the cart rather than two.
@@ -101,13 +102,13 @@ def gift_basket_add_to_cart(
     group = GiftBasketGroup.objects.create(
         basket=basket,
         design=design,
-        basket_type=summary.basket_type,
+        basket_type=basket_type,
         name=design.name,
         gift_message=design.gift_message,
         quantity=quantity,
     )
     option = gift_basket_option()
-    for line in [*summary.lines, summary.packaging]:
+    for line in [*summary.lines, packaging]:
         basket.add_product(
             line.product,
             quantity=line.quantity * quantity,
@@ -238,15 +239,16 @@ def design_add_item(*, design: BasketDesign, product_id: int, quantity: int = 1)
     problem = product_problem(product=product, stockrecord=stockrecord)
     if problem:
         raise GiftBasketError(problem)
-    if design.basket_type_id and product.pk == design.basket_type.packaging_product_id:
+    basket_type = design.basket_type
+    if basket_type is not None and product.pk == basket_type.packaging_product_id:
         raise GiftBasketError(_("The packaging is added automatically."))
     BasketDesign.objects.select_for_update().filter(pk=design.pk).first()
     items = design_items(design=design)
     count = sum(item.quantity for item in items)
-    if design.basket_type_id and count + quantity > design.basket_type.max_items:
+    if basket_type is not None and count + quantity > basket_type.max_items:
         raise GiftBasketError(
             _("The basket is full: %(type)s holds at most %(max)d items.")
-            % {"type": design.basket_type.name, "max": design.basket_type.max_items}
+            % {"type": basket_type.name, "max": basket_type.max_items}
         )
     item = next((item for item in items if item.product_id == product.pk), None)
     if item is None:
@@ -267,10 +269,11 @@ def design_set_item_quantity(*, design: BasketDesign, product_id: int, quantity:
     if item is None:
         raise GiftBasketError(_("That product is not in the basket."))
     others = sum(i.quantity for i in design_items(design=design) if i.pk != item.pk)
-    if design.basket_type_id and others + quantity > design.basket_type.max_items:
+    basket_type = design.basket_type
+    if basket_type is not None and others + quantity > basket_type.max_items:
         raise GiftBasketError(
             _("The basket is full: %(type)s holds at most %(max)d items.")
-            % {"type": design.basket_type.name, "max": design.basket_type.max_items}
+            % {"type": basket_type.name, "max": basket_type.max_items}
         )
     item.quantity = quantity
     item.save(update_fields=["quantity"])
