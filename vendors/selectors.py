@@ -16,8 +16,6 @@ StockRecord = get_model("partner", "StockRecord")
 Partner = get_model("partner", "Partner")
 Category = get_model("catalogue", "Category")
 
-_NOT_LOOKED_UP = object()
-
 
 def user_is_hub(*, user) -> bool:
     """Whether the user works for the approved packing hub (reads delivery lists and assembly plans)."""
@@ -33,9 +31,8 @@ def vendor_for_user(*, user) -> VendorProfile | None:
     """
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_vendor_profile_cache", _NOT_LOOKED_UP)
-    if cached is not _NOT_LOOKED_UP:
-        return cached
+    if hasattr(user, "_vendor_profile_cache"):
+        return user._vendor_profile_cache
     vendor = None
     if user.is_active and user.has_perm("partner.dashboard_access"):
         vendor = (

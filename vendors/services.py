@@ -8,6 +8,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,6 +35,9 @@ Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
+
+if TYPE_CHECKING:  # StockRecord above is get_model's; the class it returns is the partner fork's
+    from marketplace.oscar_apps.partner.models import StockRecord as StockRecordModel
 ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
@@ -257,7 +261,7 @@ def _offer_price(price) -> Decimal:
 
 @transaction.atomic
 def offer_create(*, vendor: VendorProfile, product, partner_sku: str, price_excl_tax: Decimal,
-                 num_in_stock: int) -> "StockRecord":
+                 num_in_stock: int) -> "StockRecordModel":
     """The vendor offers a product that is already in the shop, with its own SKU, price and stock.
 
     The offer waits for staff approval when VENDOR_PRODUCT_APPROVAL_REQUIRED is
@@ -293,7 +297,7 @@ def offer_create(*, vendor: VendorProfile, product, partner_sku: str, price_excl
 
 
 @transaction.atomic
-def offer_approve(*, stockrecord) -> "StockRecord":
+def offer_approve(*, stockrecord) -> "StockRecordModel":
     """Staff let a pending offer be shown and sold. Approving twice changes nothing."""
     record = StockRecord.objects.select_for_update().get(pk=stockrecord.pk)
     if record.offer_status != StockRecord.OfferStatus.APPROVED:
@@ -304,7 +308,7 @@ def offer_approve(*, stockrecord) -> "StockRecord":
 
 
 @transaction.atomic
-def offer_reject(*, stockrecord, reason: str) -> "StockRecord":
+def offer_reject(*, stockrecord, reason: str) -> "StockRecordModel":
     """Staff turn a pending offer down with a reason the vendor sees in its dashboard."""
     if not (reason or "").strip():
         raise OfferError(_("Give a reason: the vendor is told why."), code="reason")

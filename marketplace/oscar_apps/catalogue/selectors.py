@@ -158,13 +158,13 @@ def product_search(*, queryset: QuerySet, query: str) -> QuerySet:
             .filter(name_vector=search_query)
             .values_list("path", flat=True)
         )
-        condition = Q(search_vector=search_query) | Exists(vendor_match)
+        condition = Q(search_vector=search_query) | Q(Exists(vendor_match))
         if matching_paths:
             in_category = Q()
             for path in matching_paths:
                 in_category |= Q(category__path__startswith=path)
-            condition |= Exists(
-                Product.categories.through.objects.filter(product=OuterRef("pk")).filter(in_category)
+            condition |= Q(
+                Exists(Product.categories.through.objects.filter(product=OuterRef("pk")).filter(in_category))
             )
         return (
             queryset.annotate(search_vector=PRODUCT_SEARCH_VECTOR)
