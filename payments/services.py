@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 import stripe
 from django.conf import settings
@@ -55,6 +56,9 @@ OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")
 Selector = get_class("partner.strategy", "Selector")
 Applicator = get_class("offer.applicator", "Applicator")
+
+if TYPE_CHECKING:  # the names above are get_model's; typed by Oscar's bases (fork-proof)
+    from oscar.apps.order.abstract_models import AbstractOrder, AbstractPaymentEvent
 
 SOURCE_TYPE_NAME = "Stripe"
 EVENT_PAID = "Paid"
@@ -131,7 +135,7 @@ def stock_release(*, allocations: list[list[int]]) -> None:
             record.save(update_fields=["num_allocated"])
 
 
-class AllocatedStockOrderCreator(OrderCreator):
+class AllocatedStockOrderCreator(OrderCreator):  # type: ignore[misc,valid-type]  # get_class's class
     """Oscar's OrderCreator, minus the unlocked allocation: stock was allocated before payment."""
 
     def update_stock_records(self, line):
@@ -155,8 +159,21 @@ def _address_fields(address) -> dict:
     return fields
 
 
-def _session_line_items(*, basket, shipping_method, shipping_charge, total) -> list[dict]:
-    items = []
+class _PriceData(TypedDict):
+    currency: str
+    unit_amount: int
+    product_data: dict[str, str]
+
+
+class _LineItem(TypedDict):
+    """One line of a Stripe Checkout Session, amounts in øre."""
+
+    quantity: int
+    price_data: _PriceData
+
+
+def _session_line_items(*, basket, shipping_method, shipping_charge, total) -> list[_LineItem]:
+    items: list[_LineItem] = []
     for line in basket.all_lines():
         items.append({
             "quantity": 1,
@@ -315,7 +332,7 @@ def checkout_payment_release(*, order_number: str, reason: str, error: str = "")
         return payment
 
 
-def checkout_payment_cancel(*, order_number: str) -> tuple[CheckoutPayment | None, Order | None]:
+def checkout_payment_cancel(*, order_number: str) -> tuple[CheckoutPayment | None, AbstractOrder | None]:
     """The buyer came back without paying: expire the session, release, say why.
 
     If the session turns out to be paid after all (a race with the hosted page),
@@ -424,7 +441,7 @@ def checkout_payments_stale_settle(*, older_than: timedelta | None = None) -> di
 # --- Placing the paid order -------------------------------------------------------------------------
 
 
-def checkout_payment_complete(*, order_number: str, request=None) -> Order | None:
+def checkout_payment_complete(*, order_number: str, request=None) -> AbstractOrder | None:
     """Place the order for a paid session, exactly once; None if the session is not paid.
 
     Called by the buyer's return and by the webhook, in any order and any number of times.
@@ -459,7 +476,7 @@ def checkout_payment_complete(*, order_number: str, request=None) -> Order | Non
         except OrderNotPlaceable as exc:
             _payment_refund_unplaceable(payment=payment, session=session, reason=exc.reason)
             return None
-        transaction.on_commit(lambda: order_confirmation_send(order_id=order.id, language=payment.language))
+        transaction.on_commit(lambda: order_confirmation_send(order_id=order.pk, language=payment.language))
         return order
 
 
@@ -530,7 +547,7 @@ class OrderNotPlaceable(Exception):
         self.reason = reason
 
 
-def _order_place(*, payment: CheckoutPayment, session, request) -> Order:
+def _order_place(*, payment: CheckoutPayment, session, request) -> AbstractOrder:
     """Place the paid order at the prices frozen at "Pay"; OrderNotPlaceable unless it totals the payment."""
     basket = Basket._default_manager.select_for_update().get(pk=payment.basket_id)
     user = payment.user
@@ -622,7 +639,7 @@ def order_refundable_amount(*, order) -> Decimal:
     return source.amount_debited - source.amount_refunded
 
 
-def payment_refund_create(*, order, amount: Decimal, token: str, reason: str = "") -> PaymentEvent:
+def payment_refund_create(*, order, amount: Decimal, token: str, reason: str = "") -> AbstractPaymentEvent:
     """Refund part or all of a card-paid order at Stripe and record it as an Oscar payment event.
 
     `token` comes from the form the staff member submitted, so a double click
@@ -652,7 +669,7 @@ def payment_refund_create(*, order, amount: Decimal, token: str, reason: str = "
         return _refund_record(order=order, source=source, refund_id=refund.id, amount=from_ore(refund.amount))
 
 
-def _refund_record(*, order, source, refund_id: str, amount: Decimal) -> PaymentEvent:
+def _refund_record(*, order, source, refund_id: str, amount: Decimal) -> AbstractPaymentEvent:
     source.refund(amount, reference=refund_id)
     event_type, _created = PaymentEventType.objects.get_or_create(name=EVENT_REFUNDED)
     return PaymentEvent.objects.create(order=order, event_type=event_type, amount=amount, reference=refund_id)
