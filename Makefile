@@ -57,7 +57,7 @@ typecheck: install-dev
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=marketplace.settings.test DATABASE_URL=sqlite://:memory: $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 
-test: lint migrations-check
+test: lint migrations-check typecheck
 	$(BIN)/python -m pytest
 
 # Optional: fetch the official CEN + Peppol BIS 3.0 rules pinned by eu-einvoice (needs GitHub);
