@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -419,9 +420,7 @@ def _approval_request_send(*, bulk_order: BulkOrder, base_url: str) -> None:
             body = render_to_string(
                 "procurement/emails/approval_request.txt", {"bulk_order": bulk_order, "link": link}
             )
-        transaction.on_commit(
-            lambda s=subject, b=body, r=recipients: send_mail(s, b, settings.DEFAULT_FROM_EMAIL, r)
-        )
+        transaction.on_commit(partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
 
 
 @transaction.atomic
