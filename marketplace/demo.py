@@ -18,7 +18,7 @@ from django.db import transaction
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
-from vendors.models import FOOD_CLASS, NONFOOD_CLASS
+from vendors.models import ALCOHOL_ATTRIBUTE_CODE, FOOD_CLASS, NONFOOD_CLASS
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -48,6 +48,8 @@ class DemoProduct:
     category: str
     food: bool = True
     allergens: str = ""
+    # % vol. for a drink with alcohol: the product page then tells the buyer the age limit.
+    alcohol_percent: float | None = None
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,10 @@ VENDORS = (
         products=(
             P("HF-VIN-01", "Rødvin Solhverv 2024", "Blød, bærfrugtig rødvin fra vores egne "
               "Solaris- og Rondo-ranker på skråningen ned mod søen.", "189.00", 60, "Vin og most",
-              allergens="Sulfitter"),
+              allergens="Sulfitter", alcohol_percent=12.0),
             P("HF-VIN-02", "Hvidvin Birkelund", "Frisk og tør hvidvin med noter af æble og "
-              "hyldeblomst.", "169.00", 60, "Vin og most", allergens="Sulfitter"),
+              "hyldeblomst.", "169.00", 60, "Vin og most", allergens="Sulfitter",
+              alcohol_percent=11.5),
             P("HF-MOST-01", "Æblemost fra egen plantage", "Uklaret most af danske æbler, "
               "presset i september.", "45.00", 120, "Vin og most"),
             P("HF-SAFT-01", "Hyldeblomstsaft", "Koncentreret saft af håndplukkede "
@@ -414,6 +417,11 @@ def seed_base() -> None:
         ProductAttribute.objects.get_or_create(
             product_class=food, code=code, defaults={"name": name, "type": ProductAttribute.TEXT}
         )
+    ProductAttribute.objects.get_or_create(
+        product_class=food,
+        code=ALCOHOL_ATTRIBUTE_CODE,
+        defaults={"name": "Alkohol (% vol.)", "type": ProductAttribute.FLOAT},
+    )
     ProductClass.objects.get_or_create(
         name=NONFOOD_CLASS, defaults={"requires_shipping": True, "track_stock": True}
     )
@@ -434,6 +442,7 @@ def seed_vendors() -> None:
     food = ProductClass.objects.get(name=FOOD_CLASS)
     nonfood = ProductClass.objects.get(name=NONFOOD_CLASS)
     allergens = ProductAttribute.objects.get(product_class=food, code="allergens")
+    alcohol = ProductAttribute.objects.get(product_class=food, code=ALCOHOL_ATTRIBUTE_CODE)
     categories = {c.name: c for c in Category.objects.all()}
 
     for vendor in VENDORS:
@@ -477,6 +486,8 @@ def seed_vendors() -> None:
                 ProductCategory.objects.create(product=product, category=categories[item.category])
                 if item.food and item.allergens:
                     allergens.save_value(product, item.allergens)
+                if item.food and item.alcohol_percent:
+                    alcohol.save_value(product, item.alcohol_percent)
                 product_image_attach(product=product, sku=item.sku, title=item.title, colour=vendor.colour)
             stock_record_ensure(
                 partner=partner, sku=item.sku, product=product,

@@ -16,6 +16,8 @@ from marketplace.danish_identifiers import validate_cvr
 # The Oscar product classes a vendor lists its products in (the dashboard offers one "new product" link each).
 FOOD_CLASS = "Fødevare"
 NONFOOD_CLASS = "Brugskunst"
+# The food class's attribute for a drink's alcohol (% vol.); the product page shows the age limit.
+ALCOHOL_ATTRIBUTE_CODE = "alcohol_percent"
 
 
 class VendorProfile(models.Model):
