@@ -148,6 +148,23 @@ def test_order_and_line_statuses_are_shown_in_the_page_language(client, shop):
     assert "Status Afventer" in buyer
 
 
+def test_staff_order_pages_show_statuses_in_danish(client, shop):
+    order = shop["order"]
+    staff = get_user_model().objects.get(email=demo.STAFF_EMAIL)
+    paths = ["/da/dashboard/orders/", f"/da/dashboard/orders/{order.number}/"]
+
+    found = _pages_without_english(client, staff, paths)
+    detail = client.get(paths[1]).content.decode()
+
+    assert not found, pformat(found)
+    assert '<option value="Accepted">Accepteret</option>' in detail  # the pipeline's name is posted
+    assert '<option value="Paid">Betalt</option>' in detail  # Oscar's order status form
+    client.post(paths[1], {"order_action": "change_order_status", "new_status": "Paid"})
+    order.refresh_from_db()
+    assert order.status == "Paid"
+    assert "Afventer Betalt" in visible_text(client.get(paths[1]).content.decode())  # status changes table
+
+
 def test_guest_order_page_shows_the_status_in_danish(client, demo_vendors):  # noqa: F811
     order = place_order(loose=[("HF-VIN-01", 1)])
     order.guest_email = "gaest@example.dk"
