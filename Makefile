@@ -12,7 +12,7 @@ export SITE_DOMAIN
 WEB_PORT := $(PORT)
 export WEB_PORT
 # The modules mypy checks (make typecheck).
-TYPED = $(wildcard */services.py */services/*.py */selectors.py */tasks.py marketplace/oscar_apps/*/selectors.py)
+TYPED = $(wildcard */services.py */services/*.py */selectors.py */tasks.py */substitution.py marketplace/oscar_apps/*/selectors.py)
 
 .PHONY: einvoice-rules run test test-fast lint typecheck migrations-check install install-dev migrate seed messages makemessages compose-check clean bench
 

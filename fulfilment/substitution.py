@@ -30,6 +30,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -135,7 +136,7 @@ class CandidateOffer:
 class Candidate:
     """A product that could replace the declined units, with what it can supply by the date."""
 
-    product: object
+    product: Any  # catalogue.Product (Oscar loads the model class at run time)
     offers: list[CandidateOffer] = field(default_factory=list)
     unit_price_incl_tax: Decimal = Decimal("0.00")
     refund_per_unit_incl_tax: Decimal = Decimal("0.00")
