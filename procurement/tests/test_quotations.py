@@ -289,3 +289,48 @@ def test_a_quote_never_ordered_forgets_its_recipients_30_days_after_it_expired(q
     quotation.refresh_from_db()
     assert quotation.draft == {}
     assert quotation.lines.count() > 0 and quotation.recipient_count == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_quotes_saved_at_the_same_moment_get_consecutive_unique_numbers(municipality, monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection
+
+    from procurement.models import InvoiceCounter, QuotationLine
+
+    m = municipality
+    year = timezone.localdate().year
+    # The series exists already (as after the year's first quote), so only the row lock orders the two.
+    InvoiceCounter.objects.create(series=f"quote-{year}", last_number=0)
+    bulk_create = QuotationLine.objects.bulk_create
+
+    def slow_bulk_create(*args, **kwargs):
+        time.sleep(0.5)  # hold the counter's row lock while the other quote waits for it
+        return bulk_create(*args, **kwargs)
+
+    monkeypatch.setattr(QuotationLine.objects, "bulk_create", slow_bulk_create)
+    errors = []
+
+    def save(count):
+        try:
+            services.quotation_create(
+                organisation=m.organisation,
+                user=m.buyer,
+                draft=draft_for(design=m.design, count=count, days_ahead=28),
+            )
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in (2, 3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    numbers = sorted(Quotation.objects.values_list("number", flat=True))
+    assert numbers == [f"T-{year}-00001", f"T-{year}-00002"]
