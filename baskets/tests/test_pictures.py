@@ -4,6 +4,7 @@ import io
 import os
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from oscar.core.loading import get_model
@@ -209,3 +210,20 @@ def test_cart_pictures_cost_no_query_per_gift_basket(client, products, basket_ty
 
     assert (with_one[1], with_two[1]) == (1, 2)
     assert with_two[0] == with_one[0]
+
+
+def test_the_composer_shows_small_thumbnails_not_the_full_size_images(client, products, basket_type):
+    import re
+
+    from django.urls import reverse
+
+    response = client.get(reverse("giftbaskets:composer"))
+
+    html = response.content.decode()
+    thumbs = re.findall(r'<img src="([^"]+)"[^>]*composer-thumb', html)
+    red_original = products["red"].primary_image().original.url
+    assert thumbs and red_original not in html
+    for url in thumbs:
+        path = url.removeprefix(settings.MEDIA_URL)
+        with default_storage.open(path, "rb") as handle:
+            assert max(Image.open(handle).size) <= 176
