@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
+from marketplace.order_status import LineStatus, OrderStatus
 from marketplace.tasks_enqueue import enqueue_on_commit
 from payments.gateway import idempotency_key, stripe_api
 from payments.gateway import to_ore as amount_in_ore
@@ -323,15 +324,15 @@ def orders_split_pending(*, older_than: timedelta | None = None) -> tuple[list[s
 # Which vendor-order step moves from which statuses, and the Oscar line status it sets.
 # to status: (the statuses it may follow, the Oscar line status it sets)
 _STEPS: dict[str, tuple[set[str], str]] = {
-    VendorOrder.Status.ACCEPTED: ({VendorOrder.Status.NEW}, "Accepted"),
-    VendorOrder.Status.PACKED: ({VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED}, "Packed"),
+    VendorOrder.Status.ACCEPTED: ({VendorOrder.Status.NEW}, LineStatus.ACCEPTED),
+    VendorOrder.Status.PACKED: ({VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED}, LineStatus.PACKED),
     VendorOrder.Status.DELIVERED: (
         {VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED, VendorOrder.Status.PACKED},
-        "Delivered",
+        LineStatus.DELIVERED,
     ),
     VendorOrder.Status.CANCELLED: (
         {VendorOrder.Status.NEW, VendorOrder.Status.ACCEPTED, VendorOrder.Status.PACKED},
-        "Cancelled",
+        LineStatus.CANCELLED,
     ),
 }
 
@@ -425,8 +426,8 @@ def vendor_order_advance(
 def _order_status_move(order, target: str) -> None:
     if order.status == target:
         return
-    if target not in order.available_statuses() and "Being processed" in order.available_statuses():
-        order.set_status("Being processed")
+    if target not in order.available_statuses() and OrderStatus.BEING_PROCESSED in order.available_statuses():
+        order.set_status(OrderStatus.BEING_PROCESSED)
     if target in order.available_statuses():
         order.set_status(target)
 
@@ -443,12 +444,15 @@ def order_status_follow(*, order_id: int) -> None:
         return
     live = [s for s in statuses if s != VendorOrder.Status.CANCELLED]
     if not live:
-        _order_status_move(order, "Cancelled")
+        _order_status_move(order, OrderStatus.CANCELLED)
     elif all(s == VendorOrder.Status.DELIVERED for s in live):
-        _order_status_move(order, "Shipped")
-    elif any(s != VendorOrder.Status.NEW for s in live) and order.status in ("Pending", "Paid"):
-        if order.status == "Paid" or "Being processed" in order.available_statuses():
-            _order_status_move(order, "Being processed")
+        _order_status_move(order, OrderStatus.SHIPPED)
+    elif any(s != VendorOrder.Status.NEW for s in live) and order.status in (
+        OrderStatus.PENDING,
+        OrderStatus.PAID,
+    ):
+        if order.status == OrderStatus.PAID or OrderStatus.BEING_PROCESSED in order.available_statuses():
+            _order_status_move(order, OrderStatus.BEING_PROCESSED)
 
 
 # --- Payouts (Stripe Connect) ----------------------------------------------------
@@ -916,7 +920,7 @@ def order_cancel(
                 vo.status = VendorOrder.Status.CANCELLED
                 vo.save(update_fields=["status", "updated_at"])
                 vo.lines.filter(vendor_order_lines__status=VendorOrderLine.Status.CANCELLED).update(
-                    status="Cancelled"
+                    status=LineStatus.CANCELLED
                 )
                 _vendor_order_payout_cancel(vendor_order=vo)
             elif vo_id in changes and vo.payout_state == VendorOrder.PayoutState.SENT:
@@ -967,8 +971,8 @@ def _unsplit_order_release(*, order) -> None:
     state.split_at = timezone.now()
     state.last_error = "cancelled before the split: no vendor orders"
     state.save(update_fields=["split_at", "last_error"])
-    if order.status != "Cancelled" and "Cancelled" in order.available_statuses():
-        order.set_status("Cancelled")
+    if order.status != OrderStatus.CANCELLED and OrderStatus.CANCELLED in order.available_statuses():
+        order.set_status(OrderStatus.CANCELLED)
 
 
 def _capacity_release(*, order, stockrecord_ids) -> None:

@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_response
 from marketplace.money import danish_amount_format
+from marketplace.order_status import OrderStatus
 from vendors.models import VendorProfile
 from vendors.permissions import HubOrStaffMixin, StaffRequiredMixin, VendorOrStaffMixin, VendorRequiredMixin
 from vendors.selectors import user_is_hub
@@ -214,7 +215,7 @@ class AssemblyPlanView(HubOrStaffMixin, TemplateView):
             open_substitutions=Substitution.objects.filter(
                 order=order, status=Substitution.Status.OPEN
             ).select_related("line", "declined_from__partner"),
-            can_cancel_order=self.request.user.is_staff and order.status != "Cancelled",
+            can_cancel_order=self.request.user.is_staff and order.status != OrderStatus.CANCELLED,
             **kwargs,
         )
 

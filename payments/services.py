@@ -33,6 +33,7 @@ from oscar.core.prices import Price
 
 from marketplace.layout.middleware import basket_lines_prefetch
 from marketplace.layout.offers import offers_exist
+from marketplace.order_status import OrderStatus
 from marketplace.site_url import site_current, site_url
 
 from .gateway import from_ore, idempotency_key, stripe_api, to_ore
@@ -581,7 +582,7 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> AbstractOrder
             status=settings.OSCAR_INITIAL_ORDER_STATUS, request=request,
             guest_email=payment.guest_email if not user else "",
         )
-    order.set_status("Paid")
+    order.set_status(OrderStatus.PAID)
     intent = session.payment_intent
     intent_id = intent if isinstance(intent, str) else intent.id
     charge_id = "" if isinstance(intent, str) else (intent.latest_charge or "")

@@ -14,6 +14,7 @@ from oscar.core.loading import get_model
 
 from baskets.models import BasketDesign
 from baskets.selectors import design_summary, published_designs
+from marketplace.order_status import LineStatus
 from marketplace.oscar_apps.partner.strategy import DanishVAT
 
 from .models import BulkOrder, Invoice, Membership, Organisation, Quotation, VolumePriceTier
@@ -291,7 +292,7 @@ class ImpactReport:
 def impact_report(*, organisation: Organisation | None, year: int | None = None) -> ImpactReport:
     """Spend (excl. VAT) per social enterprise in one year; all organisations when None (staff)."""
     lines = Line.objects.filter(order__bulk_order__isnull=False).exclude(
-        Q(order__bulk_order__status=BulkOrder.Status.CANCELLED) | Q(status="Cancelled")
+        Q(order__bulk_order__status=BulkOrder.Status.CANCELLED) | Q(status=LineStatus.CANCELLED)
     )
     if organisation is not None:
         lines = lines.filter(order__bulk_order__organisation=organisation)

@@ -30,6 +30,7 @@ from fulfilment.services import (
     order_payouts_request,
 )
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
+from marketplace.order_status import OrderStatus
 from marketplace.tasks_enqueue import enqueue_on_commit
 from supply.services import CapacityExhausted, capacity_attach, capacity_release, capacity_reserve
 
@@ -725,8 +726,8 @@ def bulk_order_cancel(*, bulk_order: BulkOrder, user) -> BulkOrder:
         except CancellationError as exc:
             raise ProcurementError(str(exc)) from exc
         order.refresh_from_db()
-        if order.status != "Cancelled" and "Cancelled" in order.available_statuses():
-            order.set_status("Cancelled")
+        if order.status != OrderStatus.CANCELLED and OrderStatus.CANCELLED in order.available_statuses():
+            order.set_status(OrderStatus.CANCELLED)
     if invoice is not None:
         credit_note_issue(invoice=invoice)
     return bulk_order
@@ -1365,8 +1366,8 @@ def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
     invoice.save(update_fields=["paid_at", "paid_by"])
     order = invoice.bulk_order.order
     if order is not None:
-        if order.status == "Pending" and "Paid" in order.available_statuses():
-            order.set_status("Paid")
+        if order.status == OrderStatus.PENDING and OrderStatus.PAID in order.available_statuses():
+            order.set_status(OrderStatus.PAID)
         order_payouts_request(order=order)
     return invoice
 

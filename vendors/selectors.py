@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from oscar.core.loading import get_model
 
+from marketplace.order_status import LineStatus
 from vendors.models import FOOD_CLASS, NONFOOD_CLASS, ProductImport, VendorProfile
 
 Product = get_model("catalogue", "Product")
@@ -210,8 +211,8 @@ def vendor_dashboard_summary(*, vendor: VendorProfile) -> dict:
         .select_related("product")
         .order_by("num_in_stock")[:10],
         "order_count": lines.values("order_id").distinct().count(),
-        "open_line_count": lines.exclude(status__in=["Delivered", "Cancelled"]).count(),
-        "sales_excl_tax": lines.exclude(status="Cancelled").aggregate(
+        "open_line_count": lines.exclude(status__in=[LineStatus.DELIVERED, LineStatus.CANCELLED]).count(),
+        "sales_excl_tax": lines.exclude(status=LineStatus.CANCELLED).aggregate(
             total=Sum("line_price_excl_tax")
         )["total"],
         "product_classes": ProductClass.objects.filter(name__in=[FOOD_CLASS, NONFOOD_CLASS]).order_by("name"),

@@ -13,6 +13,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (Oscar's defaults first, our OSCAR_* after)
 
+from marketplace.order_status import LineStatus, OrderStatus
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -252,22 +254,23 @@ OSCAR_ALLOW_ANON_CHECKOUT = True
 # Reviews: only signed-in buyers write them, and staff approve each before it shows.
 OSCAR_ALLOW_ANON_REVIEWS = False
 OSCAR_MODERATE_REVIEWS = True
-OSCAR_INITIAL_ORDER_STATUS = "Pending"
-OSCAR_INITIAL_LINE_STATUS = "Pending"
+# Statuses are the enums of marketplace/order_status.py (stored as their English values).
+OSCAR_INITIAL_ORDER_STATUS = OrderStatus.PENDING
+OSCAR_INITIAL_LINE_STATUS = LineStatus.PENDING
 OSCAR_ORDER_STATUS_PIPELINE = {
-    "Pending": ("Paid", "Being processed", "Cancelled"),
-    "Paid": ("Being processed", "Shipped", "Cancelled"),
-    "Being processed": ("Shipped", "Cancelled"),
-    "Shipped": ("Complete",),
-    "Complete": (),
-    "Cancelled": (),
+    OrderStatus.PENDING: (OrderStatus.PAID, OrderStatus.BEING_PROCESSED, OrderStatus.CANCELLED),
+    OrderStatus.PAID: (OrderStatus.BEING_PROCESSED, OrderStatus.SHIPPED, OrderStatus.CANCELLED),
+    OrderStatus.BEING_PROCESSED: (OrderStatus.SHIPPED, OrderStatus.CANCELLED),
+    OrderStatus.SHIPPED: (OrderStatus.COMPLETE,),
+    OrderStatus.COMPLETE: (),
+    OrderStatus.CANCELLED: (),
 }
 OSCAR_LINE_STATUS_PIPELINE = {
-    "Pending": ("Accepted", "Cancelled"),
-    "Accepted": ("Packed", "Cancelled"),
-    "Packed": ("Delivered", "Cancelled"),
-    "Delivered": (),
-    "Cancelled": (),
+    LineStatus.PENDING: (LineStatus.ACCEPTED, LineStatus.CANCELLED),
+    LineStatus.ACCEPTED: (LineStatus.PACKED, LineStatus.CANCELLED),
+    LineStatus.PACKED: (LineStatus.DELIVERED, LineStatus.CANCELLED),
+    LineStatus.DELIVERED: (),
+    LineStatus.CANCELLED: (),
 }
 
 # --- Marketplace --------------------------------------------------------------
