@@ -20,6 +20,21 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (Danish), whatever an earlier test's request activated.
+
+    Django keeps the language a request activated on the thread; a service called directly
+    after an English page would otherwise answer in English, depending on test order.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo_data(db):
     """The `seed_demo` data set: 6 vendors, their products and the demo logins."""
