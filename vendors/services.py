@@ -36,8 +36,8 @@ StockRecord = get_model("partner", "StockRecord")
 Product = get_model("catalogue", "Product")
 ProductClass = get_model("catalogue", "ProductClass")
 
-if TYPE_CHECKING:  # StockRecord above is get_model's; the class it returns is the partner fork's
-    from marketplace.oscar_apps.partner.models import StockRecord as StockRecordModel
+if TYPE_CHECKING:  # StockRecord above is get_model's; typed by Oscar's abstract model (no import of the fork)
+    from oscar.apps.partner.abstract_models import AbstractStockRecord as StockRecordModel
 ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
