@@ -89,6 +89,9 @@ class OrderSplitState(models.Model):
     # The day the buyer wants the order delivered, when it asked for one (a bulk order): handed
     # over by the app that placed the order, so the split need not know that app.
     requested_delivery_date = models.DateField(null=True, blank=True)
+    # Set when a card refund is recorded, cleared once the vendors' transfers are reversed by
+    # the refunded share: a reversal task lost with the broker is redone by the follow-up sweep.
+    refund_reversal_requested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

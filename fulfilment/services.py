@@ -731,10 +731,31 @@ def order_refund_reverse_payouts(*, order, line_ids=None) -> list[VendorOrder]:
 
 
 def order_refund_reverse_enqueue(*, order_id: int) -> None:
-    """A refund was recorded: reverse the vendors' share in a task after commit (it calls Stripe)."""
+    """A refund was recorded: reverse the vendors' share in a task after commit (it calls Stripe).
+
+    The request is recorded on the order's split state in the refund's own transaction, so a
+    task lost with the broker or a killed worker is redone by the follow-up sweep.
+    """
     from .tasks import order_refund_reverse_task
 
+    OrderSplitState.objects.filter(order_id=order_id).update(refund_reversal_requested_at=timezone.now())
     enqueue_on_commit(order_refund_reverse_task, order_id)
+
+
+def order_refund_reverse_done(*, order, since) -> None:
+    """The reversal asked for at or before ``since`` is done; a later request stays pending."""
+    OrderSplitState.objects.filter(order_id=order.pk, refund_reversal_requested_at__lte=since).update(
+        refund_reversal_requested_at=None
+    )
+
+
+def orders_refund_reversal_pending(*, older_than: timedelta):
+    """Orders whose refund reversal was asked for more than ``older_than`` ago and is not done."""
+    cutoff = timezone.now() - older_than
+    return Order.objects.filter(
+        split_state__refund_reversal_requested_at__isnull=False,
+        split_state__refund_reversal_requested_at__lt=cutoff,
+    ).order_by("pk")
 
 
 def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, return_url: str) -> str:

@@ -91,8 +91,11 @@ def payouts_held_release_task() -> list[int]:
 )
 def order_refund_reverse_task(order_id: int) -> list[int]:
     """A refund was recorded: take the refunded share back from the vendors' transfers."""
+    started = timezone.now()
     order = Order.objects.get(pk=order_id)
-    return [vo.pk for vo in services.order_refund_reverse_payouts(order=order)]
+    reversed_ = [vo.pk for vo in services.order_refund_reverse_payouts(order=order)]
+    services.order_refund_reverse_done(order=order, since=started)
+    return reversed_
 
 
 # --- The follow-ups after a split, swept like the split itself ------------------------------
@@ -135,9 +138,9 @@ def orders_payouts_pending(*, older_than: timedelta):
 
 @shared_task(name="fulfilment.follow_ups_sweep", acks_late=True)
 def follow_ups_sweep_task() -> dict[str, list[str]]:
-    """Beat: send pick lists and payouts whose task was lost (a killed worker, a dead broker)."""
+    """Beat: pick lists, payouts and refund reversals whose task was lost (a killed worker, a dead broker)."""
     older_than = timedelta(seconds=settings.FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS)
-    result: dict[str, list[str]] = {"pick_lists": [], "payouts": [], "failed": []}
+    result: dict[str, list[str]] = {"pick_lists": [], "payouts": [], "refund_reversals": [], "failed": []}
     for order in orders_pick_lists_pending(older_than=older_than):
         try:
             order_pick_lists_send(order_id=order.pk)
@@ -151,6 +154,15 @@ def follow_ups_sweep_task() -> dict[str, list[str]]:
             result["payouts"].append(order.number)
         except Exception:  # noqa: BLE001
             logger.exception("Follow-up sweep: payouts of order %s failed", order.number)
+            result["failed"].append(order.number)
+    for order in services.orders_refund_reversal_pending(older_than=older_than):
+        started = timezone.now()
+        try:
+            services.order_refund_reverse_payouts(order=order)
+            services.order_refund_reverse_done(order=order, since=started)
+            result["refund_reversals"].append(order.number)
+        except Exception:  # noqa: BLE001
+            logger.exception("Follow-up sweep: refund reversal of order %s failed", order.number)
             result["failed"].append(order.number)
     if any(result.values()):
         logger.info("Follow-up sweep: %s", result)
