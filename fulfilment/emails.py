@@ -52,11 +52,7 @@ def order_pick_lists_send(*, order_id: int) -> int:
         messages = []
         with translation.override(settings.LANGUAGE_CODE):
             for vendor_order in vendor_orders:
-                profile = getattr(vendor_order.partner, "vendor_profile", None)
-                recipients = {u.email for u in vendor_order.partner.users.all() if u.email}
-                if profile and profile.contact_email:
-                    recipients.add(profile.contact_email)
-                recipients = sorted(recipients)
+                recipients = sorted(_vendor_recipients(vendor_order.partner))
                 if not recipients:
                     continue
                 pick_list = selectors.vendor_order_pick_list(vendor_order=vendor_order, baskets=baskets)
@@ -118,10 +114,7 @@ def order_cancellation_send(*, order_id: int, vendor_order_ids: list[int], reaso
                 "Do not pack the cancelled items. The payout follows what is left."
             ) % {"number": order.number, "reason": reason or "-", "left": left}
             summary.append(f"{vo.partner.name}:\n{left}")
-            recipients = {u.email for u in vo.partner.users.all() if u.email}
-            profile = getattr(vo.partner, "vendor_profile", None)
-            if profile and profile.contact_email:
-                recipients.add(profile.contact_email)
+            recipients = _vendor_recipients(vo.partner)
             if recipients:
                 subject = _("Cancelled: order %(number)s") % {"number": order.number}
                 messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients)))
@@ -139,6 +132,7 @@ def order_cancellation_send(*, order_id: int, vendor_order_ids: list[int], reaso
 
 
 def _vendor_recipients(partner) -> set[str]:
+    """The vendor's users and its profile's contact address (prefetch partner__users, __vendor_profile)."""
     recipients = {u.email for u in partner.users.all() if u.email}
     profile = getattr(partner, "vendor_profile", None)
     if profile and profile.contact_email:

@@ -25,6 +25,6 @@ def nav_fulfilment_vendor_access(user, url_name=None, url_args=None, url_kwargs=
 
 
 def nav_substitutions_access(user, url_name=None, url_args=None, url_kwargs=None) -> bool:
-    from vendors.selectors import user_is_hub
+    from vendors.selectors import user_is_hub_or_staff
 
-    return user.is_active and (user.is_staff or user_is_hub(user=user))
+    return user_is_hub_or_staff(user=user)

@@ -752,10 +752,7 @@ def order_refund_reverse_done(*, order, since) -> None:
 def orders_refund_reversal_pending(*, older_than: timedelta):
     """Orders whose refund reversal was asked for more than ``older_than`` ago and is not done."""
     cutoff = timezone.now() - older_than
-    return Order.objects.filter(
-        split_state__refund_reversal_requested_at__isnull=False,
-        split_state__refund_reversal_requested_at__lt=cutoff,
-    ).order_by("pk")
+    return Order.objects.filter(split_state__refund_reversal_requested_at__lt=cutoff).order_by("pk")
 
 
 def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, return_url: str) -> str:

@@ -38,7 +38,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from vendors.selectors import user_is_hub_or_staff
+
 from .models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
+from .services import ORE, line_part_amounts
 from .signals import order_units_cancelled, order_units_substituted
 
 logger = logging.getLogger(__name__)
@@ -47,7 +50,6 @@ Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
 FIVE_ORE = Decimal("0.05")
-ORE = Decimal("0.01")
 BUSY_STATUSES = (VendorOrder.Status.PACKED, VendorOrder.Status.DELIVERED)
 
 
@@ -66,10 +68,6 @@ def original_list_price(line) -> Decimal:
     return line.unit_price_excl_tax
 
 
-def _vat_rate() -> Decimal:
-    return settings.VAT_RATE
-
-
 def substitute_unit_price(*, line, list_price: Decimal) -> tuple[Decimal, Decimal]:
     """(unit price incl. VAT, unit reduction excl. VAT) of a substitute of ``list_price`` for ``line``.
 
@@ -85,7 +83,7 @@ def substitute_unit_price(*, line, list_price: Decimal) -> tuple[Decimal, Decima
         Decimal(1), rounding=ROUND_HALF_UP
     ) * FIVE_ORE
     new_incl = min(new_incl, paid_incl)
-    reduction_excl = ((paid_incl - new_incl) / (1 + _vat_rate())).quantize(ORE, rounding=ROUND_HALF_UP)
+    reduction_excl = ((paid_incl - new_incl) / (1 + settings.VAT_RATE)).quantize(ORE, rounding=ROUND_HALF_UP)
     return new_incl, reduction_excl
 
 
@@ -240,12 +238,10 @@ def substitute_candidates(*, substitution) -> list[Candidate]:
 
 def substitutions_visible(*, user):
     """Staff and the hub's users see every substitution; nobody else any."""
-    from vendors.selectors import user_is_hub
-
     qs = Substitution.objects.select_related(
         "order", "line", "product", "declined_from", "declined_from__partner", "decided_by"
     )
-    if user.is_staff or user_is_hub(user=user):
+    if user_is_hub_or_staff(user=user):
         return qs
     return qs.none()
 
@@ -292,12 +288,6 @@ def _lock_open(substitution_id: int) -> Substitution:
     return substitution
 
 
-def _may_decide(user) -> bool:
-    from vendors.selectors import user_is_hub
-
-    return user.is_active and (user.is_staff or user_is_hub(user=user))
-
-
 def substitution_confirm(*, substitution_id: int, user, product_id: int | None = None) -> Substitution:
     """Deliver the declined units as ``product`` (default: the proposed one); the money follows.
 
@@ -315,7 +305,7 @@ def substitution_confirm(*, substitution_id: int, user, product_id: int | None =
 
     from . import services
 
-    if not _may_decide(user):
+    if not user_is_hub_or_staff(user=user):
         raise PermissionError("Only staff or the hub confirm substitutes")
     with transaction.atomic():
         substitution = _lock_open(substitution_id)
@@ -414,7 +404,7 @@ def substitution_confirm(*, substitution_id: int, user, product_id: int | None =
 
 def substitution_reject(*, substitution_id: int, user, note: str = "") -> Substitution:
     """The units are not delivered: the buyer gets their full price back (refund or credit note)."""
-    if not _may_decide(user):
+    if not user_is_hub_or_staff(user=user):
         raise PermissionError("Only staff or the hub reject substitutes")
     note = (note or "").strip()
     if not note:
@@ -422,8 +412,12 @@ def substitution_reject(*, substitution_id: int, user, note: str = "") -> Substi
     with transaction.atomic():
         substitution = _lock_open(substitution_id)
         line = substitution.line
-        amount_incl = _line_units_amount(line, substitution.quantity, line.line_price_incl_tax)
-        amount_excl = _line_units_amount(line, substitution.quantity, line.line_price_excl_tax)
+        amount_incl, amount_excl = (
+            line_part_amounts(
+                line_price=price, line_quantity=line.quantity, quantities=[substitution.quantity]
+            )[0]
+            for price in (line.line_price_incl_tax, line.line_price_excl_tax)
+        )
         substitution.status = Substitution.Status.REJECTED
         substitution.note = note[:2000]
         substitution.refund_incl_tax, substitution.refund_excl_tax = amount_incl, amount_excl
@@ -432,12 +426,6 @@ def substitution_reject(*, substitution_id: int, user, note: str = "") -> Substi
         _money_back(substitution=substitution, amount_incl=amount_incl, reason=note, whole_units=True)
         transaction.on_commit(partial(_notify, substitution_ids=[substitution.pk], event="rejected"))
     return substitution
-
-
-def _line_units_amount(line, units: int, line_price: Decimal) -> Decimal:
-    if units == line.quantity:
-        return line_price
-    return (line_price * units / line.quantity).quantize(ORE, rounding=ROUND_HALF_UP)
 
 
 def _money_back(*, substitution, amount_incl: Decimal, reason: str, whole_units: bool = False) -> None:

@@ -51,6 +51,6 @@ class HubOrStaffMixin(AccessPolicyMixin):
     """Staff and the users of the approved packing hub."""
 
     def allowed(self, user) -> bool:
-        from vendors.selectors import user_is_hub
+        from vendors.selectors import user_is_hub_or_staff
 
-        return user.is_staff or user_is_hub(user=user)
+        return user_is_hub_or_staff(user=user)

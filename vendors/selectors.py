@@ -24,6 +24,11 @@ def user_is_hub(*, user) -> bool:
     return vendor is not None and vendor.is_hub
 
 
+def user_is_hub_or_staff(*, user) -> bool:
+    """Staff, or a user of the packing hub: who reads assembly plans and decides substitutions."""
+    return user.is_active and (user.is_staff or user_is_hub(user=user))
+
+
 def vendor_for_user(*, user) -> VendorProfile | None:
     """The approved vendor whose dashboard this user may use, else None.
 
