@@ -21,7 +21,7 @@ from marketplace.money import danish_amount_format
 from marketplace.order_status import OrderStatus
 from vendors.models import VendorProfile
 from vendors.permissions import HubOrStaffMixin, StaffRequiredMixin, VendorOrStaffMixin, VendorRequiredMixin
-from vendors.selectors import user_is_hub
+from vendors.selectors import user_is_hub, user_is_hub_or_staff
 
 from . import selectors, services, substitution
 from .forms import SubstitutionPolicyForm, SubstitutionRejectForm
@@ -87,7 +87,7 @@ class VendorOrderDetailView(_VendorOrderMixin, DetailView):
             commission_percent=(vendor_order.commission_rate * 100).normalize(),
             can_cancel=self.request.user.is_staff,
             decline_rows=self._decline_rows(vendor_order),
-            can_see_plan=self.request.user.is_staff or user_is_hub(user=self.request.user),
+            can_see_plan=user_is_hub_or_staff(user=self.request.user),
             **kwargs,
         )
 

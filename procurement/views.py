@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.csv_export import csv_writer
 from marketplace.site_url import site_url
-from vendors.selectors import user_is_hub
+from vendors.selectors import user_is_hub, user_is_hub_or_staff
 
 from . import selectors, services
 from .forms import (
@@ -499,7 +499,7 @@ def order_delivered(request, slug, pk):
 @login_required
 def deliveries(request):
     """The hub's (and staff's) list of placed bulk orders with their delivery lists."""
-    if not (request.user.is_staff or user_is_hub(user=request.user)):
+    if not user_is_hub_or_staff(user=request.user):
         raise PermissionDenied
     return render(request, "procurement/deliveries.html", {"bulk_orders": selectors.bulk_orders_to_deliver()})
 
