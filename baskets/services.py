@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.errors import RuleViolation
+
 from .models import GIFT_BASKET_OPTION_CODE, BasketDesign, BasketDesignItem, BasketType, GiftBasketGroup
 from .selectors import (
     basket_gift_basket_groups,
@@ -28,7 +30,7 @@ Option = get_model("catalogue", "Option")
 MAX_BASKETS_PER_ADD = 1000
 
 
-class GiftBasketError(ValidationError):
+class GiftBasketError(ValidationError, RuleViolation):
     """A rule stopped the change; `messages` says why, in the buyer's language."""
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from oscar.core.loading import get_model
 
+from marketplace.errors import RuleViolation
 from marketplace.order_status import LineStatus, OrderStatus
 from marketplace.tasks_enqueue import enqueue_on_commit
 from payments.gateway import idempotency_key, stripe_api
@@ -49,7 +50,7 @@ class SplitError(Exception):
     """The order cannot be split as it stands (e.g. a line without a vendor)."""
 
 
-class WorkflowError(Exception):
+class WorkflowError(RuleViolation):
     """A vendor order cannot make the requested step from its current status."""
 
 
@@ -784,7 +785,7 @@ def vendor_stripe_onboarding_link(*, profile: VendorProfile, refresh_url: str, r
 # --- Cancellation (issue 13.6) ---------------------------------------------------------
 
 
-class CancellationError(Exception):
+class CancellationError(RuleViolation):
     """The cancellation cannot be made as asked (packed units, more units than are left)."""
 
 
@@ -1022,7 +1023,7 @@ def _cancellation_notify(*, order_id: int, vendor_order_ids: list[int], reason: 
 # --- Decline and re-sourcing (issue 13.5) -------------------------------------------------
 
 
-class DeclineError(Exception):
+class DeclineError(RuleViolation):
     """A decline that cannot be made: no reason, packed already, more units than the vendor has."""
 
 

@@ -38,6 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
+from marketplace.errors import RuleViolation
+from marketplace.money import five_ore_round
 from vendors.selectors import user_is_hub_or_staff
 
 from .models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
@@ -49,11 +51,10 @@ logger = logging.getLogger(__name__)
 Product = get_model("catalogue", "Product")
 StockRecord = get_model("partner", "StockRecord")
 
-FIVE_ORE = Decimal("0.05")
 BUSY_STATUSES = (VendorOrder.Status.PACKED, VendorOrder.Status.DELIVERED)
 
 
-class SubstitutionError(Exception):
+class SubstitutionError(RuleViolation):
     """The substitution cannot be decided as asked (nothing is saved)."""
 
 
@@ -79,10 +80,7 @@ def substitute_unit_price(*, line, list_price: Decimal) -> tuple[Decimal, Decima
     original = original_list_price(line)
     if not original or list_price >= original:
         return paid_incl, Decimal("0.00")
-    new_incl = (paid_incl * list_price / original / FIVE_ORE).quantize(
-        Decimal(1), rounding=ROUND_HALF_UP
-    ) * FIVE_ORE
-    new_incl = min(new_incl, paid_incl)
+    new_incl = min(five_ore_round(paid_incl * list_price / original), paid_incl)
     reduction_excl = ((paid_incl - new_incl) / (1 + settings.VAT_RATE)).quantize(ORE, rounding=ROUND_HALF_UP)
     return new_incl, reduction_excl
 

@@ -6,17 +6,29 @@ two ways, so they are refused with a message that says what to type.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+ORE = Decimal("0.01")
+FIVE_ORE = Decimal("0.05")
 PRICE_MAX = Decimal("9999999999.99")  # StockRecord.price: max_digits=12, decimal_places=2
 
 _CURRENCY = re.compile(r"(?i)^(?:dkk|kr\.?)\s*|\s*(?:dkk|kr\.?|,-)$")
 _DANISH = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?$|^\d+(?:,\d{1,2})?$")
 _ENGLISH = re.compile(r"^\d+\.\d{1,2}$")
+
+
+def ore_round(amount: Decimal) -> Decimal:
+    """``amount`` to whole øre, half up (as Danish VAT and Stripe's minor units want it)."""
+    return Decimal(amount).quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def five_ore_round(amount: Decimal) -> Decimal:
+    """``amount`` to whole 5 øre, half up: a price incl. 25 % VAT in 5 øre makes its VAT exact."""
+    return (Decimal(amount) / FIVE_ORE).quantize(Decimal(1), rounding=ROUND_HALF_UP) * FIVE_ORE
 
 
 def _what_to_type():

@@ -31,6 +31,7 @@ from oscar.apps.partner.strategy import PurchaseInfo
 from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
+from marketplace.errors import RuleViolation
 from marketplace.layout.middleware import basket_lines_prefetch
 from marketplace.layout.offers import offers_exist
 from marketplace.order_status import OrderStatus
@@ -67,7 +68,7 @@ EVENT_REFUNDED = "Refunded"
 CHECKOUT_SESSION_MINUTES = 30  # Stripe's minimum expires_at
 
 
-class StockUnavailable(Exception):
+class StockUnavailable(RuleViolation):
     """The basket asks for more than is left; `problems` names each item that ran out."""
 
     def __init__(self, problems: list[str]):
@@ -540,7 +541,7 @@ def payment_refunded_notify(*, payment_id: int) -> None:
         send_mail(subject, payment_refunded_text(payment), None, [email])
 
 
-class OrderNotPlaceable(Exception):
+class OrderNotPlaceable(RuleViolation):
     """The paid basket cannot become an order at the amount charged (the payment is refunded)."""
 
     def __init__(self, reason: str):
@@ -629,7 +630,7 @@ def order_confirmation_send(*, order_id: int, language: str) -> None:
 # --- Refunds ------------------------------------------------------------------------------------------
 
 
-class RefundError(Exception):
+class RefundError(RuleViolation):
     pass
 
 

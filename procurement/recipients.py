@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
 from marketplace.danish_postcodes import city_matches, postcode_city
+from marketplace.errors import RuleViolation
 
 MAX_ROWS = 2000
 MAX_BYTES = 2 * 1024 * 1024
@@ -59,7 +60,7 @@ class RecipientList(list):
     header: list[str] = []
 
 
-class RecipientFileError(Exception):
+class RecipientFileError(RuleViolation):
     """The file as a whole cannot be read (format, headings, size)."""
 
 

@@ -30,6 +30,7 @@ from fulfilment.services import (
     order_payouts_request,
 )
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
+from marketplace.errors import RuleViolation
 from marketplace.order_status import OrderStatus
 from marketplace.tasks_enqueue import enqueue_on_commit
 from supply.services import CapacityExhausted, capacity_attach, capacity_release, capacity_reserve
@@ -72,7 +73,7 @@ INVOICE_SERIES = "invoice"
 ANONYMISED = "Anonymiseret"
 
 
-class ProcurementError(ValidationError):
+class ProcurementError(ValidationError, RuleViolation):
     """A rule stopped the action; the message says why."""
 
 

@@ -7,22 +7,20 @@ multiple of 4 øre and 25 % VAT exact on every unit: lines, vendor shares and
 the invoice (VAT rounded once on the total) then add up to the øre.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from oscar.apps.partner.prices import FixedPrice
 from oscar.apps.partner.prices import Unavailable as UnavailablePrice
 
+from marketplace.money import five_ore_round
 from marketplace.oscar_apps.partner.strategy import DanishVAT
-
-FIVE_ORE = Decimal("0.05")
 
 
 def discounted(price_excl_tax: Decimal, discount_percent: Decimal, vat_rate: Decimal) -> Decimal:
     """The unit price excl. VAT after the discount, such that the price incl. VAT is whole 5 øre."""
     factor = (Decimal("100") - discount_percent) / Decimal("100")
     incl = price_excl_tax * factor * (1 + vat_rate)
-    incl = (incl / FIVE_ORE).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * FIVE_ORE
-    return incl / (1 + vat_rate)
+    return five_ore_round(incl) / (1 + vat_rate)
 
 
 class VolumeDiscountVAT(DanishVAT):

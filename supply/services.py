@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from marketplace.errors import RuleViolation
 from supply.models import CapacityReservation, OfferCapacity
 
 
@@ -23,7 +24,7 @@ def capacity_set(*, stockrecord, units_per_week: int, lead_time_days: int) -> Of
     return capacity
 
 
-class CapacityExhausted(ValidationError):
+class CapacityExhausted(ValidationError, RuleViolation):
     """The capacity a plan counts on has been promised to another order meanwhile.
 
     ``product_id``, ``stockrecord_id``, ``week``, ``units`` (wanted) and ``free`` name the first

@@ -38,6 +38,7 @@ import numpy as np
 from django.db.models import F, Sum
 from scipy.optimize import linprog
 
+from marketplace.errors import RuleViolation
 from supply.models import MAX_LEAD_TIME_DAYS, CapacityReservation, week_start
 
 # How far ahead capacity is planned (and the latest date earliest_date_for looks at).
@@ -46,7 +47,7 @@ HORIZON_WEEKS = 26
 READY_WEEKDAY_OFFSET = 4
 
 
-class SourcingError(ValueError):
+class SourcingError(ValueError, RuleViolation):
     """The demand cannot be planned as asked (e.g. a negative quantity)."""
 
 

@@ -25,6 +25,7 @@ from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_bytes
 from marketplace.danish_identifiers import cvr_compact, validate_cvr
+from marketplace.errors import RuleViolation
 from marketplace.money import danish_price_parse
 from marketplace.site_url import site_url
 from marketplace.vendor_html import vendor_text_clean
@@ -43,7 +44,7 @@ ProductCategory = get_model("catalogue", "ProductCategory")
 Category = get_model("catalogue", "Category")
 
 
-class VendorStateError(Exception):
+class VendorStateError(RuleViolation):
     """The requested change does not fit the vendor's current status."""
 
 
@@ -247,7 +248,7 @@ def product_requeue_after_vendor_edit(
 # --- Offers of products already in the shop ("we make this too") ----------------
 
 
-class OfferError(ValidationError):
+class OfferError(ValidationError, RuleViolation):
     """An offer that cannot be made or changed as asked; the message says why."""
 
 
@@ -340,7 +341,7 @@ STOCK_MAX = 2_147_483_647  # PositiveIntegerField on PostgreSQL
 FIELD_MAX_CHARS = 10_000  # no product text needs more; csv's own limit is 131,072
 
 
-class ImportFileError(Exception):
+class ImportFileError(RuleViolation):
     """The file as a whole cannot be read: nothing is stored."""
 
 
@@ -556,7 +557,7 @@ def product_import_preview(*, partner, user, filename: str, data: bytes) -> Prod
     return ProductImport.objects.create(partner=partner, created_by=user, filename=filename[:255], rows=rows)
 
 
-class ImportHasErrors(Exception):
+class ImportHasErrors(RuleViolation):
     def __init__(self, rows: list[ImportRow]):
         super().__init__(_("The file has errors; nothing was saved."))
         self.rows = rows
