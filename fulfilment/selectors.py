@@ -392,7 +392,7 @@ def order_charge_id(*, order) -> str | None:
     """The Stripe charge that paid `order` by card, or None (invoice, or not paid yet).
 
     Checkout records a card payment as an Oscar payment event whose reference
-    is the charge id (payments.services._order_place).
+    is the charge id (payments.services.orders._order_place).
     """
     return (
         PaymentEvent.objects.filter(order=order, reference__startswith="ch_")
