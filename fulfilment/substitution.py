@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -39,11 +39,11 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from marketplace.errors import RuleViolation
-from marketplace.money import five_ore_round
+from marketplace.money import five_ore_round, ore_round
 from vendors.selectors import user_is_hub_or_staff
 
 from .models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
-from .services import ORE, line_part_amounts
+from .services import line_part_amounts
 from .signals import order_units_cancelled, order_units_substituted
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def substitute_unit_price(*, line, list_price: Decimal) -> tuple[Decimal, Decima
     if not original or list_price >= original:
         return paid_incl, Decimal("0.00")
     new_incl = min(five_ore_round(paid_incl * list_price / original), paid_incl)
-    reduction_excl = ((paid_incl - new_incl) / (1 + settings.VAT_RATE)).quantize(ORE, rounding=ROUND_HALF_UP)
+    reduction_excl = ore_round((paid_incl - new_incl) / (1 + settings.VAT_RATE))
     return new_incl, reduction_excl
 
 

@@ -11,6 +11,7 @@ from fulfilment import selectors, services
 from fulfilment.models import VendorOrder, VendorOrderLine
 from fulfilment.tests.factories import place_order
 from fulfilment.tests.test_payouts import _connect, _pay_by_card
+from marketplace.money import ore_round
 from supply.models import CapacityReservation
 
 StockRecord = get_model("partner", "StockRecord")
@@ -64,7 +65,7 @@ def test_partial_cancellation_takes_the_units_off_one_vendor_and_reverses_and_re
     rows = sorted(VendorOrderLine.objects.filter(line=coffee).values_list("status", "quantity"))
     assert rows == [("active", 4), ("cancelled", 3)]
     ristet.refresh_from_db()
-    kept = services._ore(coffee.line_price_incl_tax * 4 / 7)
+    kept = ore_round(coffee.line_price_incl_tax * 4 / 7)
     assert ristet.status == VendorOrder.Status.NEW and ristet.subtotal_incl_tax == kept
     cancelled = coffee.line_price_incl_tax - kept
     assert result["amount_incl_tax"] == cancelled

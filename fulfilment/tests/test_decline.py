@@ -8,6 +8,7 @@ from oscar.core.loading import get_model
 from fulfilment import selectors, services
 from fulfilment.models import VendorOrder, VendorOrderLine
 from fulfilment.tests.factories import place_order
+from marketplace.money import ore_round
 
 Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
@@ -63,7 +64,7 @@ def test_declined_units_are_re_sourced_from_another_vendor_and_the_money_follows
     assert original.num_allocated == allocated - 2 and other.num_allocated == 2
     havefolket.refresh_from_db()
     skovbrynet = VendorOrder.objects.get(order=order, partner__code="skovbrynet")
-    kept = services._ore(line.line_price_incl_tax / 3)
+    kept = ore_round(line.line_price_incl_tax / 3)
     assert havefolket.subtotal_incl_tax == kept
     assert skovbrynet.subtotal_incl_tax == line.line_price_incl_tax - kept  # paid the line's unit price
     assert skovbrynet.commission + skovbrynet.payout_amount == skovbrynet.subtotal_incl_tax
