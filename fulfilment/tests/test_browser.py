@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.utils import translation
+from playwright.sync_api import expect
 
 from fulfilment.models import VendorOrder
 from fulfilment.tests.factories import place_order
@@ -31,26 +32,27 @@ def test_vendor_reads_its_pick_list_accepts_and_marks_the_order_delivered_to_the
     page.fill("#id_login-password", "faelleskurv")
     page.click("button[name=login_submit]")
     page.wait_for_url("**/dashboard/vendor-orders/")
-    rows = page.locator("table.vendor-orders tbody tr")
+    rows = page.get_by_test_id("vendor-order-row")
 
     # then: it sees only its own part of the order
-    assert rows.count() == 1
-    assert "Ristet Ro Kafferisteri" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Ristet Ro Kafferisteri")
 
     # when: it opens the vendor order and reads the pick list
-    page.click(f"text={order.number}")
-    table = page.locator("table.pick-list").inner_text()
-    assert "Espresso Morgenrøde" in table
-    assert "Julekurv til Karen" in table and "Kaffekurv" in table
-    assert "Søndergade 41" in page.content()
+    page.get_by_role("link", name=order.number, exact=True).click()
+    coffee = page.get_by_test_id("pick-list").get_by_role("row").filter(has_text="Espresso Morgenrøde")
+    expect(coffee).to_contain_text("Julekurv til Karen")
+    expect(coffee).to_contain_text("Kaffekurv")
+    expect(page.get_by_test_id("vendor-order-deliver-to")).to_contain_text("Søndergade 41")
 
     # when: it accepts, then marks the coffee delivered to the hub
-    page.click("button[value=accept]")
-    assert page.locator(".vendor-order-status").inner_text() == _danish(VendorOrder.Status.ACCEPTED.label)
-    page.click("button[value=delivered]")
+    status = page.get_by_test_id("vendor-order-status")
+    page.get_by_role("button", name="Accepter", exact=True).click()
+    expect(status).to_have_text(_danish(VendorOrder.Status.ACCEPTED.label))
+    page.get_by_role("button", name="Marker leveret til pakkehubben").click()
 
     # then
-    assert page.locator(".vendor-order-status").inner_text() == _danish(VendorOrder.Status.DELIVERED.label)
+    expect(status).to_have_text(_danish(VendorOrder.Status.DELIVERED.label))
     vendor_order = VendorOrder.objects.get(order=order, partner__code="ristet-ro")
     assert vendor_order.status == VendorOrder.Status.DELIVERED
     assert set(vendor_order.lines.values_list("status", flat=True)) == {"Delivered"}

@@ -1,6 +1,7 @@
 """The hub decides a substitute in the browser, on a desktop and on a phone (issue 13.5)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ARTIFACTS
 from fulfilment.models import Substitution
@@ -20,10 +21,13 @@ def test_the_hub_confirms_the_proposed_substitute_on_a_phone_and_sees_what_goes_
     page.fill("#id_login-password", "faelleskurv")
     page.click("button[name=login_submit]")
     page.wait_for_url("**/substitutions/")
-    row = page.locator(f"[data-testid=substitution-{sub.pk}]").inner_text()
-    assert coffee.title in row and "Økologisk te" in row and "Afventer en beslutning" in row
+    row = page.get_by_test_id(f"substitution-{sub.pk}")
+    expect(row).to_contain_text(coffee.title)
+    expect(row).to_contain_text("Økologisk te")
+    expect(row).to_contain_text("Afventer en beslutning")
 
-    page.click(f"text={order.number}")
+    row.get_by_role("link", name=order.number, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
     problems = {}
     for name, size in (("desktop", (1366, 900)), ("phone", (390, 844))):
         page.set_viewport_size({"width": size[0], "height": size[1]})
@@ -32,17 +36,20 @@ def test_the_hub_confirms_the_proposed_substitute_on_a_phone_and_sees_what_goes_
         if found:
             problems[name] = found
     assert problems == {}
-    assert page.locator(f"#product-{tea.pk}").is_checked()
-    candidate = page.locator(f"[data-testid=candidate-{tea.pk}]").inner_text()
-    assert "7 skal bruges; 20 kan skaffes til datoen" in candidate
+    expect(page.get_by_role("radio", name=tea.get_title(), exact=True)).to_be_checked()
+    candidate = page.get_by_test_id(f"candidate-{tea.pk}")
+    expect(candidate).to_contain_text("7 skal bruges; 20 kan skaffes til datoen")
 
-    page.click("button[value=confirm]")
+    page.get_by_role("button", name="Bekræft erstatning").click()
 
-    page.wait_for_selector("[data-testid=refund]")
+    refund = page.get_by_test_id("refund")
+    expect(refund).to_be_visible()
     sub.refresh_from_db()
-    text = page.inner_text("main")
-    assert "Bekræftet: 7 × Økologisk te leveres i stedet" in text
-    assert "Erstatning bekræftet" in page.inner_text("[data-testid=status]")
+    confirmed = page.get_by_role("main").get_by_role("alert").filter(
+        has_text="Bekræftet: 7 × Økologisk te leveres i stedet"
+    )
+    expect(confirmed).to_be_visible()
+    expect(page.get_by_test_id("status")).to_contain_text("Erstatning bekræftet")
     amount = f"{sub.refund_incl_tax:.2f}".replace(".", ",")
-    assert amount in page.inner_text("[data-testid=refund]")
+    expect(refund).to_contain_text(amount)
     page.screenshot(path=str(ARTIFACTS / "substitution-confirmed-phone.png"), full_page=True)

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
+from playwright.sync_api import expect
 
 from marketplace.demo import FOOD_CLASS
 
@@ -41,17 +42,17 @@ def test_apply_get_approved_create_a_product_and_see_it_on_the_vendor_page(live_
         "password": PASSWORD,
     }.items():
         page.fill(f"#id_{field}", value)
-    page.click("form.vendor-application button[type=submit]")
+    page.get_by_role("button", name="Send ansøgning").click()
     page.wait_for_url(re.compile("/da/vendors/apply/thanks/"))
 
     # Staff approve the application in the dashboard (another browser session).
     staff_context = browser.new_context(locale="da-DK")
     staff = staff_context.new_page()
     log_in(staff, base, "drift@faelleskurv.example", PASSWORD, "/da/dashboard/vendors/")
-    staff.click("text=Solsikken Café")
-    staff.click("button[name=action][value=approve]")
-    staff.wait_for_selector("text=Solsikken Café")
-    assert "sara@solsikken.example" in staff.content()
+    staff.get_by_role("link", name="Solsikken Café", exact=True).click()
+    staff.get_by_role("button", name="Godkend", exact=True).click()
+    expect(staff.get_by_role("alert").filter(has_text="Solsikken Café er godkendt")).to_be_visible()
+    expect(staff.get_by_test_id("vendor-users")).to_contain_text("sara@solsikken.example")
 
     # The vendor logs in and creates a food product with allergens.
     food = ProductClass.objects.get(name=FOOD_CLASS)
@@ -64,7 +65,7 @@ def test_apply_get_approved_create_a_product_and_see_it_on_the_vendor_page(live_
     bakery = Category.objects.get(name="Bagværk")
     page.select_option("#id_productcategory_set-0-category", value=str(bakery.pk))
     page.click("a[href='#product_stock']")
-    assert page.locator(".stockrecord-vat-note").is_visible()
+    expect(page.get_by_test_id("stockrecord-vat-note")).to_be_visible()
     page.fill("#id_stockrecords-0-partner_sku", "SOL-1")
     page.fill("#id_stockrecords-0-num_in_stock", "25")
     page.fill("#id_stockrecords-0-price", "40.00")
@@ -73,11 +74,17 @@ def test_apply_get_approved_create_a_product_and_see_it_on_the_vendor_page(live_
 
     # Staff approve the new product; it then shows on the vendor's page with VAT added.
     staff.goto(f"{base}/da/dashboard/vendors/products/pending/")
-    staff.click("table button.btn-success")
-    staff.wait_for_url(re.compile("/da/dashboard/vendors/products/pending/"))
+    pending = staff.get_by_test_id("pending-product").filter(has_text="Havregrynskager fra caféen")
+    pending.get_by_role("button", name="Godkend", exact=True).click()
+    expect(staff).to_have_url(re.compile("/da/dashboard/vendors/products/pending/"))
+    approved = staff.get_by_role("alert").filter(
+        has_text="“Havregrynskager fra caféen” kan nu ses i butikken."
+    )
+    expect(approved).to_be_visible()
     page.goto(f"{base}/da/vendors/")
-    page.click("text=Solsikken Café")
-    page.wait_for_selector("text=Havregrynskager fra caféen")
-    assert "50,00" in page.content()
-    assert "Café hvor unge med autisme lærer faget." in page.content()
+    page.get_by_role("link", name="Solsikken Café", exact=True).click()
+    product = page.get_by_test_id("vendor-product").filter(has_text="Havregrynskager fra caféen")
+    expect(product).to_be_visible()
+    expect(product).to_contain_text("50,00")
+    expect(page.get_by_test_id("vendor-mission")).to_have_text("Café hvor unge med autisme lærer faget.")
     staff_context.close()

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from marketplace.demo import DEMO_PASSWORD, vendor_email
 from supply.models import CapacityReservation, OfferCapacity, week_start
@@ -21,8 +22,9 @@ def test_vendor_edits_capacity_on_a_phone(live_server, browser, demo_data):
 
     stockrecords = get_model("partner", "StockRecord").objects
     record = stockrecords.get(partner__code="havefolket", partner_sku="HF-MARM-01")
+    next_week = week_start(datetime.date.today()) + datetime.timedelta(weeks=1)
     CapacityReservation.objects.create(
-        stockrecord=record, week=week_start(datetime.date.today()) + datetime.timedelta(weeks=1), units=45,
+        stockrecord=record, week=next_week, units=45,
         reference="bulk-order:demo",
     )
     context = browser.new_context(locale="da-DK", viewport=PHONE, is_mobile=True, has_touch=True)
@@ -35,14 +37,15 @@ def test_vendor_edits_capacity_on_a_phone(live_server, browser, demo_data):
     page.click("button[name=login_submit]")
     page.wait_for_url("**/dashboard/vendors/offers/")
 
-    page.click(f'tr[data-offer-id="{record.pk}"] [data-testid=offer-capacity-link]')
+    offer = page.locator(f'[data-testid=offer-row][data-offer-id="{record.pk}"]')
+    offer.get_by_role("link", name="Kapacitet og lovede uger").click()
     page.fill("#id_units_per_week", "12,5")
     page.fill("#id_lead_time_days", "-3")
-    page.click("[data-testid=capacity-form] button[type=submit]")
+    form = page.get_by_test_id("capacity-form")
+    form.get_by_role("button", name="Gem kapacitet").click()
 
-    form = page.locator("[data-testid=capacity-form]")
-    assert "er ikke et helt tal" in form.inner_text()
-    assert "større end eller lig 0" in form.inner_text()
+    expect(form).to_contain_text("er ikke et helt tal")
+    expect(form).to_contain_text("større end eller lig 0")
     assert OfferCapacity.objects.get(stockrecord=record).units_per_week == 60  # as seeded: nothing saved
     # nothing sticks out sideways at phone width
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -50,12 +53,12 @@ def test_vendor_edits_capacity_on_a_phone(live_server, browser, demo_data):
 
     page.fill("#id_units_per_week", "1.000")
     page.fill("#id_lead_time_days", "14")
-    page.click("[data-testid=capacity-form] button[type=submit]")
+    form.get_by_role("button", name="Gem kapacitet").click()
 
-    page.wait_for_selector("text=Kapaciteten for")
-    week = page.locator("[data-testid=capacity-week]").nth(1)
-    assert week.locator("[data-testid=promised]").inner_text() == "45"
-    assert week.locator("[data-testid=free]").inner_text() == "955"
+    expect(page.get_by_role("alert").filter(has_text="Kapaciteten for")).to_contain_text("er gemt")
+    week = page.locator(f'[data-testid=capacity-week][data-week="{next_week.isoformat()}"]')
+    expect(week.get_by_test_id("promised")).to_have_text("45")
+    expect(week.get_by_test_id("free")).to_have_text("955")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(shots / "capacity-phone-saved.png"), full_page=True)
     context.close()
