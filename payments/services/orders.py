@@ -36,11 +36,10 @@ logger = logging.getLogger("payments")
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
 ShippingAddress = get_model("order", "ShippingAddress")
-PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
-PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
+EventHandler = get_class("order.processing", "EventHandler")
 OrderDispatcher = get_class("order.utils", "OrderDispatcher")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Repository = get_class("shipping.repository", "Repository")
@@ -186,7 +185,8 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> AbstractOrder
             status=settings.OSCAR_INITIAL_ORDER_STATUS, request=request,
             guest_email=payment.guest_email if not user else "",
         )
-    order.set_status(OrderStatus.PAID)
+    handler = EventHandler()
+    handler.handle_order_status_change(order, OrderStatus.PAID)
     intent = session.payment_intent
     intent_id = intent if isinstance(intent, str) else intent.id
     charge_id = "" if isinstance(intent, str) else (intent.latest_charge or "")
@@ -195,10 +195,9 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> AbstractOrder
                           amount_allocated=paid, amount_debited=paid, reference=intent_id,
                           label=f"Stripe {charge_id}".strip())
     event_type, _created = PaymentEventType.objects.get_or_create(name=EVENT_PAID)
-    event = PaymentEvent.objects.create(order=order, event_type=event_type, amount=paid, reference=charge_id)
-    PaymentEventQuantity.objects.bulk_create(
-        [PaymentEventQuantity(event=event, line=line, quantity=line.quantity) for line in order.lines.all()]
-    )
+    lines = list(order.lines.all())
+    handler.create_payment_event(order, event_type, paid, lines=lines,
+                                 line_quantities=[line.quantity for line in lines], reference=charge_id)
     basket.submit()
     payment.order = order
     payment.status = CheckoutPayment.Status.PAID

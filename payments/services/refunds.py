@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import stripe
 from django.db import transaction
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from ..gateway import from_ore, idempotency_key, stripe_api, to_ore
 from .errors import RefundError
@@ -16,6 +16,7 @@ from .orders import SOURCE_TYPE_NAME
 
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventType = get_model("order", "PaymentEventType")
+EventHandler = get_class("order.processing", "EventHandler")
 
 if TYPE_CHECKING:  # the names above are get_model's; typed by Oscar's bases (fork-proof)
     from oscar.apps.order.abstract_models import AbstractPaymentEvent
@@ -63,4 +64,4 @@ def payment_refund_create(*, order, amount: Decimal, token: str, reason: str = "
 def _refund_record(*, order, source, refund_id: str, amount: Decimal) -> AbstractPaymentEvent:
     source.refund(amount, reference=refund_id)
     event_type, _created = PaymentEventType.objects.get_or_create(name=EVENT_REFUNDED)
-    return PaymentEvent.objects.create(order=order, event_type=event_type, amount=amount, reference=refund_id)
+    return EventHandler().create_payment_event(order, event_type, amount, reference=refund_id)
