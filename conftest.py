@@ -43,6 +43,22 @@ def demo_data(db):
     demo_seed()
 
 
+@pytest.fixture
+def shop(db):
+    """A small shop built with factories (tests/factories.py): what unit tests use instead of `demo_data`."""
+    from tests.factories import small_shop
+
+    return small_shop()
+
+
+@pytest.fixture
+def shop_with_pictures(db):
+    """The factory shop with a small picture for every product (in the test run's MEDIA_ROOT)."""
+    from tests.factories import small_shop
+
+    return small_shop(images=True)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real `celery worker` process on Redis, reading the test database.

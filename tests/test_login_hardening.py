@@ -14,6 +14,15 @@ PASSWORD = "Kurv-med-honning-42"
 
 
 @pytest.fixture
+def product_in_stock(db):
+    """A public product in stock, sold by an approved enterprise."""
+    from tests.factories import denmark, product, vendor
+
+    denmark()
+    return product(partner=vendor("havefolket"), title="Æblemost fra egen plantage", price_incl_vat="45.00")
+
+
+@pytest.fixture
 def buyer(db):
     return get_user_model().objects.create_user(username="ane", email="ane@example.dk", password=PASSWORD)
 
@@ -170,12 +179,9 @@ def test_danish_registration_mails_the_link_in_danish(client):
     assert "http://faelleskurv.test/da/accounts/verify/" in message.body
 
 
-def test_an_unconfirmed_account_can_still_check_out_as_a_guest(client, demo_data):
-    from oscar.core.loading import get_model
-
+def test_an_unconfirmed_account_can_still_check_out_as_a_guest(client, product_in_stock):
     register(client, email="gaest@example.dk")
-    product = get_model("catalogue", "Product").objects.filter(
-        is_public=True, stockrecords__num_in_stock__gt=0).first()
+    product = product_in_stock
     client.post(f"/en/basket/add/{product.pk}/", {"quantity": "1"})
 
     response = client.post("/en/checkout/", {"username": "gaest@example.dk", "options": "anonymous"})
@@ -202,11 +208,8 @@ def checkout_login(client, email, password):
     return client.post("/en/checkout/", {"username": email, "password": password, "options": "existing"})
 
 
-def test_checkout_login_of_a_returning_customer_works_and_is_throttled(client, demo_data, buyer):
-    from oscar.core.loading import get_model
-
-    product = get_model("catalogue", "Product").objects.filter(
-        is_public=True, stockrecords__num_in_stock__gt=0).first()
+def test_checkout_login_of_a_returning_customer_works_and_is_throttled(client, product_in_stock, buyer):
+    product = product_in_stock
     client.post(f"/en/basket/add/{product.pk}/", {"quantity": "1"})
 
     for _attempt in range(4):

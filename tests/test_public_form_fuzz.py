@@ -30,7 +30,7 @@ def url(name, **kwargs):
 
 
 @pytest.fixture
-def basket_line(client, demo_data):
+def basket_line(client, shop):
     product = Product.objects.filter(is_public=True, stockrecords__num_in_stock__gt=5).first()
     response = client.post(url("basket:add", kwargs={"pk": product.pk}), {"quantity": "1"})
     assert response.status_code == 302
@@ -57,7 +57,7 @@ def test_basket_formset_odd_quantities_never_500_and_the_line_stays_within_stock
         assert 0 < basket_line.quantity <= basket_line.stockrecord.num_in_stock, quantity
 
 
-def test_composer_price_filters_with_odd_values_never_500(client, demo_data):
+def test_composer_price_filters_with_odd_values_never_500(client, shop):
     for value in ODD_NUMBERS:
         response = client.get(url("giftbaskets:composer"), {"price_min": value, "price_max": value})
 
@@ -65,7 +65,7 @@ def test_composer_price_filters_with_odd_values_never_500(client, demo_data):
 
 
 @pytest.mark.parametrize("value", ["1e309", "1e30", "9" * 40])
-def test_composer_huge_price_min_shows_the_fields_message(client, demo_data, value):
+def test_composer_huge_price_min_shows_the_fields_message(client, shop, value):
     response = client.get(url("giftbaskets:composer"), {"price_min": value})
 
     assert response.status_code == 200

@@ -15,7 +15,7 @@ Product = get_model("catalogue", "Product")
     ],
 )
 def test_a_search_over_200_characters_searches_the_first_200_and_says_so(
-    client, demo_data, language, message
+    client, shop, language, message
 ):
     coffee = Product.objects.get(upc="RR-KAF-01")
     wine = Product.objects.get(upc="HF-VIN-01")
@@ -32,7 +32,7 @@ def test_a_search_over_200_characters_searches_the_first_200_and_says_so(
 
 
 @pytest.mark.django_db
-def test_a_search_of_200_characters_or_less_says_nothing_about_length(client, demo_data):
+def test_a_search_of_200_characters_or_less_says_nothing_about_length(client, shop):
     response = client.get("/en/search/", {"q": "kaffe"})
 
     assert response.status_code == 200

@@ -15,12 +15,12 @@ THREE_VENDOR_SKUS = {"HF-VIN-01": 1, "RR-KAF-01": 2, "SB-SMA-01": 1}
 
 
 @pytest.fixture
-def basket_type(demo_data):
-    """A type with generous limits, packed in the hub's flettede kurv."""
+def basket_type(shop):
+    """A type with generous limits, packed in the hub's flettede kurv (the factory shop's products)."""
     return BasketType.objects.create(
         name="Testkurv",
         slug="testkurv",
-        packaging_product=Product.objects.get(upc="VB-PAK-KURV"),
+        packaging_product=shop.product("VB-PAK-KURV"),
         min_items=3,
         max_items=6,
         min_budget=Decimal("200.00"),

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
 from baskets.models import BasketDesign, BasketType
@@ -14,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client, demo_data):
-    client.force_login(get_user_model().objects.get(email="admin@faelleskurv.example"))
+def staff_client(client, shop):
+    client.force_login(shop.staff)
     return client
 
 
@@ -60,8 +59,8 @@ def test_a_basket_type_must_be_packed_with_a_product_of_the_hub(staff_client):
     assert not BasketType.objects.filter(slug="vinkurv").exists()
 
 
-def test_buyers_cannot_open_the_admin(client, demo_data):
-    client.force_login(get_user_model().objects.get(email="kunde@faelleskurv.example"))
+def test_buyers_cannot_open_the_admin(client, shop):
+    client.force_login(shop.customer)
 
     response = client.get("/admin/giftbaskets/baskettype/")
 

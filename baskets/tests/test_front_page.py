@@ -12,7 +12,7 @@ from vendors.models import VendorProfile
 pytestmark = pytest.mark.django_db
 
 
-def test_site_root_opens_the_danish_front_page(client, demo_data):
+def test_site_root_opens_the_danish_front_page(client, shop_with_pictures):
     response = client.get("/", follow=True)
 
     assert response.redirect_chain[-1][0] == "/da/"
@@ -23,7 +23,7 @@ def test_site_root_opens_the_danish_front_page(client, demo_data):
     assert "For virksomheder, kommuner og socialøkonomiske virksomheder" in html
 
 
-def test_front_page_shows_ready_made_baskets_with_pictures_and_the_enterprises(client, demo_data):
+def test_front_page_shows_ready_made_baskets_with_pictures_and_the_enterprises(client, shop_with_pictures):
     html = client.get("/da/").content.decode()
 
     designs = list(published_designs()[:4])
@@ -37,7 +37,7 @@ def test_front_page_shows_ready_made_baskets_with_pictures_and_the_enterprises(c
     assert re.search(r"Fra \d+ virksomheder", html)
 
 
-def test_front_page_leads_municipal_buyers_and_new_sellers_in(client, demo_data):
+def test_front_page_leads_municipal_buyers_and_new_sellers_in(client, shop_with_pictures):
     html = client.get("/da/").content.decode()
 
     assert 'href="/da/kommune/">For kommunale indkøbere</a>' in html
@@ -45,7 +45,7 @@ def test_front_page_leads_municipal_buyers_and_new_sellers_in(client, demo_data)
     assert 'href="/da/gavekurve/sammensaet/"' in html
 
 
-def test_front_page_in_english(client, demo_data):
+def test_front_page_in_english(client, shop_with_pictures):
     html = client.get("/en/").content.decode()
 
     assert "Gift baskets from social enterprises" in html
@@ -53,7 +53,7 @@ def test_front_page_in_english(client, demo_data):
     assert 'href="/en/kommune/">For municipal buyers</a>' in html
 
 
-def test_brand_and_breadcrumb_home_lead_to_the_front_page(client, demo_data):
+def test_brand_and_breadcrumb_home_lead_to_the_front_page(client, shop_with_pictures):
     design = published_designs().first()
     html = client.get(f"/da/gavekurve/faerdige/{design.slug}/").content.decode()
 

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.cache import SessionStore
 from django.template.loader import render_to_string
@@ -27,8 +26,8 @@ def _html(response):
 
 
 @pytest.fixture
-def placed_order(three_vendor_design):
-    user = get_user_model().objects.get(email="admin@faelleskurv.example")
+def placed_order(three_vendor_design, shop):
+    user = shop.staff
     strategy = default_strategy()
     basket = Basket.objects.create(owner=user)
     gift_basket_add_to_cart(basket=basket, design=three_vendor_design, quantity=3, strategy=strategy)

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
@@ -11,6 +10,7 @@ from oscar.core.loading import get_model
 from baskets import views
 from baskets.models import BasketDesign, BasketType, GiftBasketGroup
 from baskets.tests.conftest import make_design
+from tests.factories import PASSWORD, customer, offer
 
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
@@ -40,7 +40,7 @@ def _cart_lines(client):
     )
 
 
-def test_anonymous_buyer_keeps_the_design_in_the_session(client, demo_data):
+def test_anonymous_buyer_keeps_the_design_in_the_session(client, shop):
     design = _compose(client)
 
     response = client.get(COMPOSER)
@@ -52,7 +52,7 @@ def test_anonymous_buyer_keeps_the_design_in_the_session(client, demo_data):
     assert "412,00" in html  # 189 + 79 + 95 + 49 kr. packaging
 
 
-def test_fetch_add_answers_with_the_refreshed_panel_instead_of_a_redirect(client, demo_data):
+def test_fetch_add_answers_with_the_refreshed_panel_instead_of_a_redirect(client, shop):
     _compose(client, skus=())
 
     response = client.post(
@@ -65,7 +65,7 @@ def test_fetch_add_answers_with_the_refreshed_panel_instead_of_a_redirect(client
     assert data["messages"] == ["Kronelys, 4 stk. er lagt i gavekurven."]
 
 
-def test_composer_refuses_an_item_beyond_the_types_maximum(client, demo_data):
+def test_composer_refuses_an_item_beyond_the_types_maximum(client, shop):
     design = _compose(
         client, type_slug="lille-gaveaeske", skus=("HF-VIN-01", "RR-KAF-01", "SB-SMA-01", "LP-KRO-01")
     )
@@ -79,7 +79,7 @@ def test_composer_refuses_an_item_beyond_the_types_maximum(client, demo_data):
     assert design.items.count() == 4
 
 
-def test_packaging_and_hidden_products_cannot_be_put_in_a_design(client, demo_data):
+def test_packaging_and_hidden_products_cannot_be_put_in_a_design(client, shop):
     design = _compose(client, skus=())
 
     response = client.post(f"{COMPOSER}tilfoej/", {"product": _product("VB-PAK-KURV").pk}, follow=True)
@@ -89,7 +89,7 @@ def test_packaging_and_hidden_products_cannot_be_put_in_a_design(client, demo_da
 
 
 def test_add_to_cart_through_the_page_is_checked_on_the_server_and_leaves_the_cart_unchanged(
-    client, demo_data
+    client, shop
 ):
     _compose(client, skus=("HF-MOST-01", "VB-SUK-01", "SB-HAV-01"))  # 45 + 29 + 39 + 49 < 250 kr.
 
@@ -103,7 +103,7 @@ def test_add_to_cart_through_the_page_is_checked_on_the_server_and_leaves_the_ca
     assert not GiftBasketGroup.objects.exists()
 
 
-def test_inactive_type_is_refused_by_the_server_even_when_the_page_offered_it(client, demo_data):
+def test_inactive_type_is_refused_by_the_server_even_when_the_page_offered_it(client, shop):
     design = _compose(client)
     BasketType.objects.filter(pk=design.basket_type_id).update(is_active=False)
 
@@ -113,7 +113,7 @@ def test_inactive_type_is_refused_by_the_server_even_when_the_page_offered_it(cl
     assert _cart_lines(client) == []
 
 
-def test_composer_price_equals_the_cart_price_for_n_baskets(client, demo_data):
+def test_composer_price_equals_the_cart_price_for_n_baskets(client, shop):
     _compose(client)
     composer_html = client.get(COMPOSER).content.decode()
 
@@ -134,7 +134,7 @@ def _priced_lines(basket):
     return basket.all_lines()
 
 
-def test_cart_quantity_and_removal_act_on_the_whole_gift_basket(client, demo_data):
+def test_cart_quantity_and_removal_act_on_the_whole_gift_basket(client, shop):
     _compose(client)
     client.post(f"{COMPOSER}i-kurv/", {"quantity": 1})
     group = GiftBasketGroup.objects.get()
@@ -147,7 +147,7 @@ def test_cart_quantity_and_removal_act_on_the_whole_gift_basket(client, demo_dat
     assert _cart_lines(client) == []
 
 
-def test_someone_elses_cart_group_cannot_be_changed(client, demo_data, basket_type):
+def test_someone_elses_cart_group_cannot_be_changed(client, shop, basket_type):
     other_basket = Basket.objects.create()
     from baskets.services import gift_basket_add_to_cart
 
@@ -160,7 +160,7 @@ def test_someone_elses_cart_group_cannot_be_changed(client, demo_data, basket_ty
     assert other_basket.lines.count() == 4
 
 
-def test_ready_made_basket_bought_as_is_and_copied_to_change(client, demo_data):
+def test_ready_made_basket_bought_as_is_and_copied_to_change(client, shop):
     page = client.get("/da/gavekurve/faerdige/julekurv-fra-aarhus/")
     assert "Julekurv fra Aarhus" in page.content.decode()
 
@@ -177,8 +177,8 @@ def test_ready_made_basket_bought_as_is_and_copied_to_change(client, demo_data):
     )
 
 
-def test_logged_in_buyer_saves_renames_copies_and_deletes_designs(client, demo_data):
-    user = get_user_model().objects.get(email="kunde@faelleskurv.example")
+def test_logged_in_buyer_saves_renames_copies_and_deletes_designs(client, shop):
+    user = shop.customer
     client.force_login(user)
     design = _compose(client)
 
@@ -196,24 +196,28 @@ def test_logged_in_buyer_saves_renames_copies_and_deletes_designs(client, demo_d
     ]
 
 
-def test_a_buyer_cannot_open_or_delete_another_buyers_design(client, demo_data):
-    User = get_user_model()
-    owner = User.objects.get(email="kunde@faelleskurv.example")
+def test_a_buyer_cannot_open_or_delete_another_buyers_design(client, shop):
+    owner = shop.customer
     design = BasketDesign.objects.create(owner=owner, is_saved=True, name="Privat")
-    client.force_login(User.objects.get(email="indkob@eksempel-kommune.example"))
+    client.force_login(customer(email="anden@example.dk"))
 
     assert client.post(f"/da/gavekurve/mine/{design.pk}/slet/").status_code == 404
     assert client.post(f"/da/gavekurve/mine/{design.pk}/aabn/").status_code == 404
     assert BasketDesign.objects.filter(pk=design.pk).exists()
 
 
-def test_my_designs_needs_a_login(client, demo_data):
+def test_my_designs_needs_a_login(client, shop):
     response = client.get("/da/gavekurve/mine/")
 
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_filters_by_vendor_rsov_price_and_stock(client, demo_data):
+def test_filters_by_vendor_rsov_price_and_stock(client, shop):
+    # given Ristet Ro (not RSØV) with its two coffees and an offer of Skovbrynet's rye bread too,
+    # and the hub (RSØV) offering Ristet Ro's filter coffee as well
+    ristet_ro, hub = shop.vendors["ristet-ro"], shop.vendors["verdensbutikken"]
+    offer(product=shop.product("SB-RUG-01"), partner=ristet_ro, price_incl_vat="49.00", stock=10)
+    offer(product=shop.product("RR-KAF-02"), partner=hub, price_incl_vat="79.00")
     StockRecord.objects.filter(product__upc="RR-KAF-02").update(num_in_stock=0)  # every offer of it
 
     by_vendor = client.get(COMPOSER, {"vendor": "ristet-ro"}).context["page"].paginator.object_list
@@ -223,18 +227,18 @@ def test_filters_by_vendor_rsov_price_and_stock(client, demo_data):
     rsov = client.get(COMPOSER, {"rsov": "on"}).context["page"].paginator.object_list
     cheap = client.get(COMPOSER, {"price_max": "40"}).context["page"].paginator.object_list
 
-    # Ristet Ro's own 8 products and the 4 shared products it offers too (seed_demo's offers)
+    # Ristet Ro's own 2 products and the shared product it offers too
     offers = StockRecord.objects.filter(partner__code="ristet-ro")
     ristet_ro = set(offers.values_list("product__upc", flat=True))
-    assert {p.upc for p in by_vendor} == ristet_ro and len(ristet_ro) == 12
-    assert "RR-KAF-02" not in {p.upc for p in in_stock} and len(in_stock) == 11
+    assert {p.upc for p in by_vendor} == ristet_ro == {"RR-KAF-01", "RR-KAF-02", "SB-RUG-01"}
+    assert "RR-KAF-02" not in {p.upc for p in in_stock} and len(in_stock) == 2
     # Ristet Ro and Trådværket are not RSØV: their products show only where an RSØV enterprise offers them too
     assert {p.upc[:2] for p in rsov} - {"RR"} == {"HF", "VB", "SB", "LP"}
     assert all(p.stockrecords.filter(partner__vendor_profile__is_rsov=True).exists() for p in rsov)
     assert "RR-KAF-01" not in {p.upc for p in rsov} and "RR-KAF-02" in {p.upc for p in rsov}
     assert all(min(r.price for r in p.stockrecords.all()) * Decimal("1.25") <= 40 for p in cheap)
-    assert len(cheap) > 0
-    assert not {p.upc for p in rsov} & {"VB-PAK-AESKE", "VB-PAK-KURV", "VB-PAK-JUL"}
+    assert {p.upc for p in cheap} == {"VB-CHOK-01", "VB-SUK-01", "SB-HAV-01"}  # 35, 29 and 39 kr.
+    assert not {p.upc for p in rsov} & {"VB-PAK-AESKE", "VB-PAK-KURV"}
 
 
 def _extra_products(count):
@@ -259,7 +263,7 @@ def _composer_queries(client):
 
 
 def test_composer_page_query_count_does_not_grow_with_the_number_of_products(
-    client, demo_data, monkeypatch, django_assert_max_num_queries
+    client, shop, monkeypatch, django_assert_max_num_queries
 ):
     _compose(client)
     monkeypatch.setattr(views, "PRODUCTS_PER_PAGE", 500)
@@ -275,23 +279,23 @@ def test_composer_page_query_count_does_not_grow_with_the_number_of_products(
         client.get(COMPOSER)
 
 
-def test_gift_basket_survives_logging_in_when_oscar_merges_the_carts(client, demo_data):
+def test_gift_basket_survives_logging_in_when_oscar_merges_the_carts(client, shop):
     _compose(client)
     client.post(f"{COMPOSER}i-kurv/", {"quantity": 2})
 
     client.post(
         "/da/accounts/login/",
-        {"login-username": "kunde@faelleskurv.example", "login-password": "faelleskurv", "login_submit": "1"},
+        {"login-username": shop.customer.email, "login-password": PASSWORD, "login_submit": "1"},
     )
     html = client.get("/da/basket/").content.decode().replace("&#x27;", "'").replace("\xa0", " ")
 
-    user_basket = Basket.objects.get(owner__email="kunde@faelleskurv.example", status=Basket.OPEN)
+    user_basket = Basket.objects.get(owner=shop.customer, status=Basket.OPEN)
     assert user_basket.lines.count() == 4
     assert "Gavekurv 'Min gavekurv' × 2" in html
     assert "824,00 kr." in html
 
 
-def test_mini_basket_shows_the_gift_basket_as_one_entry(client, demo_data):
+def test_mini_basket_shows_the_gift_basket_as_one_entry(client, shop):
     _compose(client)
     client.post(f"{COMPOSER}i-kurv/", {"quantity": 2})
 

@@ -16,7 +16,7 @@ Basket = get_model("basket", "Basket")
 
 
 @pytest.mark.django_db
-def test_delivery_is_priced_per_gift_basket_copy(demo_data, settings):
+def test_delivery_is_priced_per_gift_basket_copy(shop, settings):
     settings.MARKETPLACE_DELIVERY_PRICE_PER_BASKET = Decimal("59.00")
     basket = Basket.objects.create()
     design = BasketDesign.objects.get(slug="julekurv-fra-aarhus")

@@ -9,7 +9,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 
-from marketplace.demo import CUSTOMER_EMAIL
 from marketplace.storefront_cache import storefront_version_bump
 
 User = get_user_model()
@@ -27,14 +26,14 @@ def no_page_cache(settings):
 
 
 @pytest.fixture
-def buyer(client, demo_data):
-    user = User.objects.get(email=CUSTOMER_EMAIL)
+def buyer(client, shop_with_pictures):
+    user = shop_with_pictures.customer
     client.force_login(user)
     return user
 
 
 @pytest.fixture
-def records(demo_data):
+def records(shop_with_pictures):
     """Two products at 100,00 and 40,00 kr. excl. VAT: 125,00 and 50,00 kr. for the buyer."""
     first, second = StockRecord.objects.filter(
         num_in_stock__gt=10, product__is_public=True, product__parent=None

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from oscar.core.loading import get_model
 
-from marketplace.demo import CUSTOMER_EMAIL
 from marketplace.storefront_cache import storefront_version_bump
 
 User = get_user_model()
@@ -23,8 +22,8 @@ def no_page_cache(settings):
 
 
 @pytest.fixture
-def buyer(client, demo_data):
-    user = User.objects.get(email=CUSTOMER_EMAIL)
+def buyer(client, shop_with_pictures):
+    user = shop_with_pictures.customer
     client.force_login(user)
     return user
 
@@ -90,7 +89,9 @@ def test_signed_in_buyer_sees_a_price_change_in_the_cart_and_catalogue_on_the_ne
 
 
 @pytest.mark.django_db
-def test_cached_product_cards_show_a_new_price_and_carry_each_buyers_own_csrf_token(client, buyer):
+def test_cached_product_cards_show_a_new_price_and_carry_each_buyers_own_csrf_token(
+    client, buyer, shop_with_pictures
+):
     import re
 
     from django.test import Client
@@ -105,7 +106,7 @@ def test_cached_product_cards_show_a_new_price_and_carry_each_buyers_own_csrf_to
     assert "250,00" in html
 
     other = Client()
-    other.force_login(User.objects.get(email="admin@faelleskurv.example"))
+    other.force_login(shop_with_pictures.staff)
     other_html = other.get(url).content.decode()
     tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
     other_tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', other_html))

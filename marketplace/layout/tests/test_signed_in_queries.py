@@ -13,7 +13,6 @@ from oscar.core.loading import get_model
 
 from baskets.selectors import published_designs
 from baskets.services import gift_basket_add_to_cart
-from marketplace.demo import CUSTOMER_EMAIL, MUNICIPAL_EMAIL, vendor_email
 from marketplace.oscar_apps.catalogue.generator import catalogue_generate
 from marketplace.oscar_apps.partner.strategy import Selector
 from marketplace.storefront_cache import storefront_version_bump
@@ -79,9 +78,11 @@ def _buyer_counts(client) -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_signed_in_buyer_pages_cost_the_same_few_queries_for_any_catalogue_and_cart(client, demo_data):
+def test_signed_in_buyer_pages_cost_the_same_few_queries_for_any_catalogue_and_cart(
+    client, shop_with_pictures
+):
     # given a signed-in buyer with one product and one gift basket in the cart
-    user = User.objects.get(email=CUSTOMER_EMAIL)
+    user = shop_with_pictures.customer
     client.force_login(user)
     _fill_cart(user, products=1, gift_baskets=1)
     small_cart_small_catalogue = _buyer_counts(client)
@@ -111,9 +112,11 @@ def _cart_lines(user, *, lines: int) -> None:
 
 
 @pytest.mark.django_db
-def test_storefront_and_cart_pages_cost_the_same_for_one_or_four_lines_and_any_catalogue(client, demo_data):
+def test_storefront_and_cart_pages_cost_the_same_for_one_or_four_lines_and_any_catalogue(
+    client, shop_with_pictures
+):
     """Catalogue, category, product, composer and the cart itself, signed in with a non-empty cart."""
-    user = User.objects.get(email=CUSTOMER_EMAIL)
+    user = shop_with_pictures.customer
     client.force_login(user)
     urls = _storefront_urls()
     urls.pop("search")
@@ -122,7 +125,7 @@ def test_storefront_and_cart_pages_cost_the_same_for_one_or_four_lines_and_any_c
     def counts() -> dict[str, int]:
         return {name: _count(client, url) for name, url in urls.items()}
 
-    # given a cart of one line in the demo catalogue
+    # given a cart of one line in the factory shop's catalogue
     _cart_lines(user, lines=1)
     one_line = counts()
     # when the cart holds four lines, then also the catalogue 150 more products
@@ -137,11 +140,11 @@ def test_storefront_and_cart_pages_cost_the_same_for_one_or_four_lines_and_any_c
 
 
 @pytest.mark.django_db
-def test_vendor_dashboard_pages_stay_within_12_queries(client, demo_data):
+def test_vendor_dashboard_pages_stay_within_12_queries(client, shop_with_pictures):
     from fulfilment.services import order_split
     from fulfilment.tests.factories import place_order
 
-    vendor_user = User.objects.get(email=vendor_email("havefolket"))
+    vendor_user = shop_with_pictures.vendor_user("havefolket")
     client.force_login(vendor_user)
     urls = {"dashboard": "/da/dashboard/", "vendor orders": "/da/dashboard/vendor-orders/"}
     skus = list(
@@ -170,17 +173,14 @@ def test_vendor_dashboard_pages_stay_within_12_queries(client, demo_data):
 
 @pytest.mark.django_db
 def test_municipal_order_page_stays_within_12_queries_whatever_the_number_of_recipients(
-    client, demo_data, django_capture_on_commit_callbacks
+    client, shop_with_pictures, django_capture_on_commit_callbacks
 ):
     from procurement import services
-    from procurement.demo import ORGANISATION_SLUG
-    from procurement.models import Organisation
     from procurement.tests.conftest import draft_for
+    from tests.factories import municipality
 
-    organisation = Organisation.objects.get(slug=ORGANISATION_SLUG)
-    organisation.approval_limit = 10_000_000
-    organisation.save()
-    buyer = User.objects.get(email=MUNICIPAL_EMAIL)
+    town = municipality(approval_limit="10000000")
+    organisation, buyer = town.organisation, town.buyer
     client.force_login(buyer)
     design = published_designs().order_by("pk").first()
 

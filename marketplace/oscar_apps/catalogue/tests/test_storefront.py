@@ -60,7 +60,9 @@ def _warm_query_counts(client, urls):
 
 
 @pytest.mark.django_db
-def test_query_count_per_page_stays_the_same_when_the_catalogue_grows(client, demo_data, no_page_cache):
+def test_query_count_per_page_stays_the_same_when_the_catalogue_grows(
+    client, shop_with_pictures, no_page_cache
+):
     urls = _storefront_urls()
     small = _warm_query_counts(client, urls)
 
@@ -73,7 +75,7 @@ def test_query_count_per_page_stays_the_same_when_the_catalogue_grows(client, de
 
 @pytest.mark.django_db
 def test_listing_pages_stay_within_15_queries(
-    client, demo_data, no_page_cache, django_assert_max_num_queries
+    client, shop_with_pictures, no_page_cache, django_assert_max_num_queries
 ):
     urls = _storefront_urls()
     for url in urls.values():
@@ -83,11 +85,9 @@ def test_listing_pages_stay_within_15_queries(
 
 
 @pytest.mark.django_db
-def test_signed_in_buyer_query_count_does_not_grow_with_the_catalogue(client, demo_data):
+def test_signed_in_buyer_query_count_does_not_grow_with_the_catalogue(client, shop_with_pictures):
     """Signed-in pages are never page-cached; Oscar's layout adds session, basket and menu queries."""
-    from marketplace.demo import CUSTOMER_EMAIL
-
-    client.force_login(get_model("auth", "User").objects.get(email=CUSTOMER_EMAIL))
+    client.force_login(shop_with_pictures.customer)
     urls = _storefront_urls()
     small = _warm_query_counts(client, urls)
 
@@ -112,7 +112,9 @@ def _titles(response):
         ("Tekstiler", "Sheasmør"),  # category name (a fair-trade product in "Tekstiler")
     ],
 )
-def test_search_finds_products_by_title_description_vendor_and_category(client, demo_data, query, expected):
+def test_search_finds_products_by_title_description_vendor_and_category(
+    client, shop_with_pictures, query, expected
+):
     response = client.get("/da/search/", {"q": query})
 
     assert response.status_code == 200
@@ -120,7 +122,7 @@ def test_search_finds_products_by_title_description_vendor_and_category(client, 
 
 
 @pytest.mark.django_db
-def test_search_for_unknown_word_shows_no_products(client, demo_data):
+def test_search_for_unknown_word_shows_no_products(client, shop_with_pictures):
     response = client.get("/da/search/", {"q": "zzyzxq"})
 
     assert _titles(response) == set()
@@ -128,7 +130,7 @@ def test_search_for_unknown_word_shows_no_products(client, demo_data):
 
 
 @pytest.mark.django_db
-def test_filters_by_vendor_and_by_rsov(client, demo_data):
+def test_filters_by_vendor_and_by_rsov(client, shop_with_pictures):
     by_vendor = _titles(client.get("/da/catalogue/", {"vendor": "ristet-ro"}))
     rsov_only = _titles(client.get("/da/catalogue/", {"rsov": "on", "sort_by": "title-asc"}))
 
@@ -142,7 +144,7 @@ def test_filters_by_vendor_and_by_rsov(client, demo_data):
 
 
 @pytest.mark.django_db
-def test_category_page_lists_only_that_category(client, demo_data):
+def test_category_page_lists_only_that_category(client, shop_with_pictures):
     category = Category.objects.get(name="Lys")
 
     titles = _titles(client.get(category.get_absolute_url()))
@@ -152,7 +154,7 @@ def test_category_page_lists_only_that_category(client, demo_data):
 
 
 @pytest.mark.django_db
-def test_price_change_and_zero_stock_show_on_the_next_catalogue_and_product_page(demo_data):
+def test_price_change_and_zero_stock_show_on_the_next_catalogue_and_product_page(shop_with_pictures):
     def visit(url):  # a new anonymous visitor each time, so the page cache applies
         return Client().get(url)
 
@@ -184,7 +186,7 @@ def test_price_change_and_zero_stock_show_on_the_next_catalogue_and_product_page
 
 
 @pytest.mark.django_db
-def test_anonymous_page_is_served_from_cache_without_queries_and_with_own_csrf_token(demo_data):
+def test_anonymous_page_is_served_from_cache_without_queries_and_with_own_csrf_token(shop_with_pictures):
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first.get("/da/catalogue/")
 
@@ -203,7 +205,7 @@ def test_anonymous_page_is_served_from_cache_without_queries_and_with_own_csrf_t
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("cached", [True, False])
-def test_product_page_view_writes_nothing_to_the_database(client, demo_data, settings, cached):
+def test_product_page_view_writes_nothing_to_the_database(client, shop_with_pictures, settings, cached):
     settings.STOREFRONT_CACHE_SECONDS = 5 if cached else 0
     product = Product.objects.get(upc="HF-VIN-01")
     client.get(product.get_absolute_url())
@@ -216,7 +218,7 @@ def test_product_page_view_writes_nothing_to_the_database(client, demo_data, set
 
 
 @pytest.mark.django_db
-def test_counted_product_views_reach_analytics_when_flushed(demo_data):
+def test_counted_product_views_reach_analytics_when_flushed(shop_with_pictures):
     product = Product.objects.get(upc="HF-VIN-02")
     product_views_flush()
     for _ in range(3):
@@ -230,7 +232,7 @@ def test_counted_product_views_reach_analytics_when_flushed(demo_data):
 
 
 @pytest.mark.django_db
-def test_storefront_does_not_load_haystack(client, demo_data):
+def test_storefront_does_not_load_haystack(client, shop_with_pictures):
     client.get("/da/catalogue/")
     client.get("/da/search/", {"q": "kaffe"})
 
@@ -239,7 +241,7 @@ def test_storefront_does_not_load_haystack(client, demo_data):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/da/vendors/havefolket/", "/da/gavekurve/sammensaet/?q=Solhverv"])
-def test_vendor_and_composer_pages_are_cached_for_anonymous_visitors_and_invalidated(demo_data, url):
+def test_vendor_and_composer_pages_are_cached_for_anonymous_visitors_and_invalidated(shop_with_pictures, url):
     record = StockRecord.objects.get(partner_sku="HF-VIN-01")
     first = Client().get(url)
     assert first.status_code == 200 and "189,00" in first.content.decode()
