@@ -77,7 +77,7 @@ def test_strategy_treats_a_variant_of_a_hidden_parent_as_unavailable(vendor, pub
     assert not info.availability.is_available_to_buy
 
 
-def test_a_basket_types_hidden_packaging_stays_buyable_inside_gift_baskets(demo_data):
+def test_a_basket_types_hidden_packaging_stays_buyable_inside_gift_baskets(shop):
     from baskets.models import BasketType
 
     packaging = BasketType.objects.select_related("packaging_product").first().packaging_product

@@ -128,7 +128,7 @@ def _storefront_pages_render(product):
 
 @pytest.mark.django_db(transaction=True)
 def test_redis_down_during_checkout_still_places_the_paid_order_once_and_the_shop_renders(
-    client, own_redis, stripe_double, demo_data
+    client, own_redis, stripe_double, shop
 ):
     from django.core import mail
     from oscar.core.loading import get_model

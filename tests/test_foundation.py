@@ -54,7 +54,7 @@ def test_seed_demo_creates_six_vendors_with_eight_to_fifteen_products(demo_data)
 
 
 @pytest.mark.django_db
-def test_price_includes_25_percent_vat_rounded_to_the_ore(demo_data):
+def test_price_includes_25_percent_vat_rounded_to_the_ore(shop):
     record = StockRecord.objects.get(partner_sku="HF-VIN-01")
     info = Selector().strategy().fetch_for_product(record.product)
 
@@ -64,7 +64,7 @@ def test_price_includes_25_percent_vat_rounded_to_the_ore(demo_data):
 
 
 @pytest.mark.django_db
-def test_storefront_renders_in_danish_with_kroner(client, demo_data):
+def test_storefront_renders_in_danish_with_kroner(client, shop):
     response = client.get("/da/catalogue/")
 
     html = response.content.decode()
@@ -77,7 +77,7 @@ def test_storefront_renders_in_danish_with_kroner(client, demo_data):
 
 
 @pytest.mark.django_db
-def test_site_root_leads_to_the_danish_front_page_and_on_to_the_catalogue(client, demo_data):
+def test_site_root_leads_to_the_danish_front_page_and_on_to_the_catalogue(client, shop):
     response = client.get("/", follow=True)
 
     assert response.status_code == 200
@@ -87,7 +87,7 @@ def test_site_root_leads_to_the_danish_front_page_and_on_to_the_catalogue(client
 
 
 @pytest.mark.django_db
-def test_storefront_renders_in_english(client, demo_data):
+def test_storefront_renders_in_english(client, shop):
     response = client.get("/en/catalogue/")
 
     html = response.content.decode()

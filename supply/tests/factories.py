@@ -3,21 +3,21 @@
 from decimal import Decimal
 
 from oscar.core.loading import get_model
-from oscar.test.factories import PartnerFactory, ProductFactory
+from oscar.test.factories import ProductFactory
 
 from supply.models import OfferCapacity
+from tests.factories import vendor
 from vendors.models import VendorProfile
 
 StockRecord = get_model("partner", "StockRecord")
 
 
 def vendor_partner(code: str, *, is_rsov: bool = False, status: str = VendorProfile.Status.APPROVED):
-    partner = PartnerFactory(name=f"Værksted {code}", code=code)
-    VendorProfile.objects.create(
-        partner=partner, slug=code, legal_name=f"{code} ApS", cvr="12345674",
-        contact_email=f"{code}@example.dk", is_rsov=is_rsov, status=status,
+    """An enterprise without a login (the shared `tests.factories.vendor`)."""
+    return vendor(
+        code, name=f"Værksted {code}", login=False, is_rsov=is_rsov, status=status,
+        legal_name=f"{code} ApS", street="", postcode="", city="", dropoff_notes="",
     )
-    return partner
 
 
 def offer(product, partner, *, stock: int = 0, allocated: int = 0, per_week: int = 0, lead_days: int = 0,
