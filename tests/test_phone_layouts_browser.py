@@ -100,7 +100,7 @@ def test_municipal_and_vendor_pages_fit_a_phone_and_have_no_serious_accessibilit
         page.fill("#id_requested_delivery_date", delivery)
         page.set_input_files("#id_recipients_file", _recipients_file(tmp_path, "fejl.csv", rows))
         page.click("#read-recipients")
-        error_cell = page.locator("tr.row-error .row-errors")
+        error_cell = page.get_by_test_id("recipient-row-error").get_by_test_id("row-errors")
         expect(error_cell).to_contain_text("Postnummeret skal have 4 cifre.")
         expect(page.get_by_test_id("row-warnings")).to_have_count(1)
         sweep.check("kommune-recipients-errors")
@@ -109,19 +109,21 @@ def test_municipal_and_vendor_pages_fit_a_phone_and_have_no_serious_accessibilit
         page.fill("#id_requested_delivery_date", delivery)
         page.set_input_files("#id_recipients_file", _recipients_file(tmp_path, "modtagere.csv", rows))
         page.click("#read-recipients")
-        expect(page.locator(".recipients-ok")).to_contain_text("30 modtagere læst uden fejl.")
+        expect(page.get_by_test_id("recipients-ok")).to_contain_text("30 modtagere læst uden fejl.")
         sweep.check("kommune-recipients-ok")
-        page.click("#to-quote")
-        expect(page.locator(".quote-total")).to_contain_text("kr.")
-        expect(page.get_by_test_id("sourcing-row").first).to_be_visible()
+        page.get_by_role("link", name="Se tilbuddet").click()
+        expect(page.get_by_test_id("quote-total")).to_contain_text("kr.")
+        _expect_all_visible(page.get_by_test_id("sourcing-row"))
         sweep.check("kommune-quote")
         # Saved as a numbered quote: the document with its meta block, item lines and totals.
         page.click("#save-quotation")
-        expect(page.locator(".quotation-doc .quotation-number")).to_contain_text("T-")
-        expect(page.locator(".quotation-total")).to_contain_text("kr.")
-        expect(page.get_by_test_id("quotation-line").first).to_be_visible()
+        quotation = page.get_by_test_id("quotation-doc")
+        expect(quotation.get_by_test_id("quotation-number")).to_contain_text("T-")
+        expect(quotation.get_by_test_id("quotation-total")).to_contain_text("kr.")
+        _expect_all_visible(quotation.get_by_test_id("quotation-line"))
         if width_name == "phone":
-            assert _inside_the_screen(page, page.locator(".quotation-total")), "quote total off the screen"
+            total = quotation.get_by_test_id("quotation-total")
+            assert _inside_the_screen(page, total), "quote total off the screen"
         sweep.check("kommune-quotation")
 
         for name, path in (
@@ -137,7 +139,7 @@ def test_municipal_and_vendor_pages_fit_a_phone_and_have_no_serious_accessibilit
         _login(page, base, APPROVER_EMAIL)
         for name, path in (("kommune-members", f"{org}/medlemmer/"), ("kommune-ean", f"{org}/ean/")):
             page.goto(path)
-            expect(page.locator("main table")).to_be_visible()
+            expect(page.get_by_role("main").get_by_role("table")).to_be_visible()
             sweep.check(name)
 
         # A vendor: dashboard, its products, its vendor orders and the shop orders with its lines.
@@ -152,7 +154,7 @@ def test_municipal_and_vendor_pages_fit_a_phone_and_have_no_serious_accessibilit
             ("vendor-shop-order", f"/da/dashboard/orders/{bulk_order.order.number}/"),
         ):
             page.goto(base + path)
-            expect(page.locator("main")).to_be_visible()
+            expect(page.get_by_role("main")).to_be_visible()
             sweep.check(name)
     finally:
         context.close()
@@ -181,7 +183,8 @@ def test_on_a_phone_the_quote_total_and_the_file_errors_are_on_the_screen(
         page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=28)).isoformat())
         page.set_input_files("#id_recipients_file", _recipients_file(tmp_path, "fejl.csv", rows))
         page.click("#read-recipients")
-        error = page.locator("tr.row-error .row-errors")
+        error = page.get_by_test_id("recipient-row-error").get_by_test_id("row-errors")
+        expect(error).to_contain_text("Postnummeret skal have 4 cifre.")
         assert _inside_the_screen(page, error), error.bounding_box()
         assert sideways_problems(page) == []
 
@@ -189,13 +192,19 @@ def test_on_a_phone_the_quote_total_and_the_file_errors_are_on_the_screen(
         page.set_input_files("#id_recipients_file", _recipients_file(tmp_path, "modtagere.csv", rows))
         page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=28)).isoformat())
         page.click("#read-recipients")
-        page.click("#to-quote")
-        total = page.locator(".quote-total")
+        page.get_by_role("link", name="Se tilbuddet").click()
+        total = page.get_by_test_id("quote-total")
         expect(total).to_contain_text("kr.")
         assert _inside_the_screen(page, total), total.bounding_box()
         assert sideways_problems(page) == []
     finally:
         context.close()
+
+
+def _expect_all_visible(locator):
+    """At least one element, and none of them hidden."""
+    expect(locator).not_to_have_count(0)
+    expect(locator.filter(visible=False)).to_have_count(0)
 
 
 def _inside_the_screen(page, locator):

@@ -43,20 +43,22 @@ def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_do
 
     # The buyer uploads 25 recipients and picks a ready-made basket.
     _login(page, base, m.buyer.email, "/da/kommune/")
-    page.click("text=Ny mængdeordre")
+    page.get_by_role("link", name="Ny mængdeordre").click()
     page.select_option("#id_design", label=m.design.name)
     page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=14)).isoformat())
     page.set_input_files("#id_recipients_file", str(_recipients_csv(tmp_path, 25)))
     page.click("#read-recipients")
-    assert "25 modtagere læst uden fejl." in page.inner_text(".recipients-ok")
-    assert page.locator(".recipients-preview tbody tr").count() == 25
+    expect(page.get_by_test_id("recipients-ok")).to_contain_text("25 modtagere læst uden fejl.")
+    expect(page.get_by_test_id("recipient-row-ok")).to_have_count(25)
+    expect(page.get_by_test_id("recipient-row-error")).to_have_count(0)
     assert not BulkOrder.objects.exists()
 
     # The quote shows the volume price before anything is ordered.
-    page.click("#to-quote")
-    quote = page.inner_text(".quote")
-    assert "Mængderabat: 3 % fra 20 kurve" in quote
-    assert "25" in page.inner_text(".quote-lines tbody")
+    page.get_by_role("link", name="Se tilbuddet").click()
+    quote = page.get_by_test_id("quote")
+    expect(quote.get_by_test_id("volume-price")).to_contain_text("Mængderabat: 3 % fra 20 kurve")
+    basket_line = quote.get_by_role("row").filter(has_text=m.design.name)
+    expect(basket_line.get_by_test_id("quote-line-quantity")).to_have_text("25")
     page.screenshot(path=str(ARTIFACTS / "procurement-quote.png"), full_page=True)
 
     # Ordered by EAN, PO number and person reference: above the limit, so it waits.
@@ -64,7 +66,7 @@ def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_do
     page.fill("#id_po_number", "PO-2026-0042")
     page.fill("#id_person_reference", "ANJE")
     page.click("#place-order")
-    assert "Afventer godkendelse" in page.inner_text(".order-status")
+    expect(page.get_by_test_id("order-status")).to_contain_text("Afventer godkendelse")
     bulk_order = BulkOrder.objects.get()
     assert bulk_order.basket_count == 25 and bulk_order.recipients.count() == 25
     assert bulk_order.discount_percent == Decimal("3")
@@ -72,7 +74,7 @@ def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_do
     # The approver approves; the order is placed, split per vendor and invoiced.
     _login(page, base, m.approver.email, f"/da/kommune/{slug}/ordrer/{bulk_order.pk}/")
     page.click("#approve")
-    assert "Bestilt" in page.inner_text(".order-status")
+    expect(page.get_by_test_id("order-status")).to_contain_text("Bestilt")
     bulk_order.refresh_from_db()
     order = bulk_order.order
     vendors = set(order.lines.values_list("partner_id", flat=True))
@@ -82,8 +84,8 @@ def test_buyer_orders_25_baskets_by_ean_approver_approves_and_the_invoice_xml_do
     assert invoice.total_incl_tax == order.total_incl_tax == bulk_order.total_incl_tax
 
     # The invoice page shows the document; its XML downloads and passes the rules.
-    page.click(f"text=Faktura {invoice.number}")
-    assert "PO-2026-0042" in page.inner_text(".invoice-doc")
+    page.get_by_role("link", name=f"Faktura {invoice.number}", exact=True).click()
+    expect(page.get_by_test_id("invoice-doc")).to_contain_text("PO-2026-0042")
     page.screenshot(path=str(ARTIFACTS / "procurement-invoice.png"), full_page=True)
     with page.expect_download() as download_info:
         page.click("#download-xml")
@@ -124,9 +126,13 @@ def test_buyer_sees_the_error_summary_first_and_filters_to_the_rows_with_errors(
     expect(summary).to_contain_text("Række 301: Postnummeret skal have 4 cifre.")
     assert summary.bounding_box()["y"] < 900  # at the top, not under a 500-row table
     page.screenshot(path=str(ARTIFACTS / "procurement-recipient-errors.png"))
-    page.click("#show-only-errors")
-    expect(page.locator("tr.row-ok").first).to_be_hidden()
-    expect(page.locator("tr.row-error")).to_have_count(1)
+    ok_rows = page.get_by_test_id("recipient-row-ok")
+    expect(ok_rows).to_have_count(519)
+    page.get_by_role("link", name="Vis kun rækker med fejl").click()
+    expect(ok_rows.filter(visible=True)).to_have_count(0)
+    error_row = page.get_by_test_id("recipient-row-error")
+    expect(error_row).to_have_count(1)
+    expect(error_row).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "procurement-recipient-errors-only.png"), full_page=True)
 
 
@@ -147,13 +153,13 @@ def test_500_baskets_no_one_enterprise_can_supply_are_quoted_sourced_approved_an
     design = BasketDesign.objects.get(name__icontains="grønne madkurv")
 
     _login(page, base, m.buyer.email, "/da/kommune/")
-    page.click("text=Ny mængdeordre")
+    page.get_by_role("link", name="Ny mængdeordre").click()
     page.select_option("#id_design", label=design.name)
     page.fill("#id_requested_delivery_date", (timezone.localdate() + timedelta(days=14)).isoformat())
     page.set_input_files("#id_recipients_file", str(_recipients_csv(tmp_path, 500)))
     page.click("#read-recipients")
-    assert "500 modtagere læst uden fejl." in page.inner_text(".recipients-ok")
-    page.click("#to-quote")
+    expect(page.get_by_test_id("recipients-ok")).to_contain_text("500 modtagere læst uden fejl.")
+    page.get_by_role("link", name="Se tilbuddet").click()
 
     # In two weeks the enterprises together cannot make 500: the quote says how many and when.
     shortfall = page.get_by_test_id("sourcing-shortfall")
@@ -177,12 +183,12 @@ def test_500_baskets_no_one_enterprise_can_supply_are_quoted_sourced_approved_an
     page.fill("#id_po_number", "PO-500-FAELLES")
     page.fill("#id_person_reference", "JUL")
     page.click("#place-order")
-    assert "Afventer godkendelse" in page.inner_text(".order-status")
+    expect(page.get_by_test_id("order-status")).to_contain_text("Afventer godkendelse")
     bulk_order = BulkOrder.objects.get()
 
     _login(page, base, m.approver.email, f"/da/kommune/{slug}/ordrer/{bulk_order.pk}/")
     page.click("#approve")
-    assert "Bestilt" in page.inner_text(".order-status")
+    expect(page.get_by_test_id("order-status")).to_contain_text("Bestilt")
     bulk_order.refresh_from_db()
     order = bulk_order.order
     Line = get_model("order", "Line")
@@ -195,6 +201,6 @@ def test_500_baskets_no_one_enterprise_can_supply_are_quoted_sourced_approved_an
         vendor_order = VendorOrder.objects.get(order=order, partner__code=code)
         units = sum(coffee.filter(partner__code=code).values_list("quantity", flat=True))
         _login(page, base, vendor_email(code), f"/da/dashboard/vendor-orders/{vendor_order.pk}/pick-list/")
-        expect(page.locator("body")).to_contain_text("Filterkaffe")
-        expect(page.locator("body")).to_contain_text(str(units))
+        coffee_row = page.get_by_test_id("pick-list").get_by_role("row").filter(has_text="Filterkaffe")
+        expect(coffee_row.get_by_test_id("pick-list-quantity")).to_have_text(str(units))
         page.screenshot(path=str(ARTIFACTS / f"procurement-sourcing-picklist-{code}.png"), full_page=True)
