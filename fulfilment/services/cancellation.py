@@ -21,7 +21,12 @@ from .. import selectors
 from ..models import OrderSplitState, VendorOrder, VendorOrderLine
 from ..signals import order_units_cancelled
 from .amounts import vendor_orders_recompute
-from .events import SHIPPING_EVENT_CANCELLED, _shipping_event_record, order_status_follow
+from .events import (
+    SHIPPING_EVENT_CANCELLED,
+    _order_status_change,
+    _shipping_event_record,
+    order_status_follow,
+)
 from .payouts import _vendor_order_payout_cancel, vendor_order_payout_reverse
 
 logger = logging.getLogger(__name__)
@@ -175,6 +180,7 @@ def order_cancel(
         for vo_id in sorted(touched):
             vo = VendorOrder.objects.select_for_update().get(pk=vo_id)
             _shipping_event_record(
+                order=order,
                 vendor_order=vo,
                 code=SHIPPING_EVENT_CANCELLED,
                 notes=notes[:500],
@@ -236,7 +242,7 @@ def _unsplit_order_release(*, order) -> None:
     state.last_error = "cancelled before the split: no vendor orders"
     state.save(update_fields=["split_at", "last_error"])
     if order.status != OrderStatus.CANCELLED and OrderStatus.CANCELLED in order.available_statuses():
-        order.set_status(OrderStatus.CANCELLED)
+        _order_status_change(order, OrderStatus.CANCELLED)
 
 
 def _capacity_release(*, order, stockrecord_ids) -> None:

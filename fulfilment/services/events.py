@@ -1,22 +1,24 @@
 """The order's side of the vendor workflow: Oscar shipping events and the order status.
 
 The order's status follows its vendor orders; each vendor order's packing, delivery and
-cancellation is an Oscar shipping event on the order for the units it concerns.
+cancellation is an Oscar shipping event on the order for the units it concerns. Both go
+through Oscar's EventHandler (``order.processing``), so a forked order app's handler sees
+them too.
 """
 
 from collections import defaultdict
 
 from django.utils.translation import gettext_noop
-from oscar.core.loading import get_model
+from oscar.core.loading import get_class, get_model
 
 from marketplace.order_status import OrderStatus
 
 from ..models import VendorOrder, VendorOrderLine
 
+EventHandler = get_class("order.processing", "EventHandler")
 Order = get_model("order", "Order")
+Line = get_model("order", "Line")
 ShippingEventType = get_model("order", "ShippingEventType")
-ShippingEvent = get_model("order", "ShippingEvent")
-ShippingEventQuantity = get_model("order", "ShippingEventQuantity")
 
 SHIPPING_EVENT_PACKED = "packed"
 SHIPPING_EVENT_DELIVERED_TO_HUB = "delivered-to-hub"
@@ -32,9 +34,19 @@ _EVENT_NAMES = {
 
 
 def _shipping_event_record(
-    *, vendor_order: VendorOrder, code: str, notes: str = "", quantities: dict[int, int] | None = None
+    *,
+    order,
+    vendor_order: VendorOrder,
+    code: str,
+    notes: str = "",
+    quantities: dict[int, int] | None = None,
 ) -> None:
-    """An Oscar shipping event for the vendor order's active units (or the given {line id: units})."""
+    """An Oscar shipping event on ``order``: the vendor order's active units, or {line id: units}.
+
+    Oscar's handler checks that no line has more units in events of this type than it was ordered
+    with (Line.is_shipping_event_permitted): the units of a line are split between vendor orders
+    and each vendor's event covers only its own, so together they never exceed the line.
+    """
     if quantities is None:
         quantities = defaultdict(int)
         for line_id, quantity in VendorOrderLine.objects.filter(
@@ -46,22 +58,29 @@ def _shipping_event_record(
     event_type, _created = ShippingEventType.objects.get_or_create(
         code=code, defaults={"name": _EVENT_NAMES[code]}
     )
-    event = ShippingEvent.objects.create(order_id=vendor_order.order_id, event_type=event_type, notes=notes)
-    ShippingEventQuantity.objects.bulk_create(
-        [
-            ShippingEventQuantity(event=event, line_id=line_id, quantity=quantity)
-            for line_id, quantity in sorted(quantities.items())
-        ]
+    line_ids = sorted(quantities)
+    lines = Line.objects.in_bulk(line_ids)
+    EventHandler().handle_shipping_event(
+        order,
+        event_type,
+        [lines[line_id] for line_id in line_ids],
+        [quantities[line_id] for line_id in line_ids],
+        reference=notes,
     )
+
+
+def _order_status_change(order, status: str) -> None:
+    """Oscar's handler moves the order (Order.set_status: the pipeline, the lines' cascade, the signal)."""
+    EventHandler().handle_order_status_change(order, status)
 
 
 def _order_status_move(order, target: str) -> None:
     if order.status == target:
         return
     if target not in order.available_statuses() and OrderStatus.BEING_PROCESSED in order.available_statuses():
-        order.set_status(OrderStatus.BEING_PROCESSED)
+        _order_status_change(order, OrderStatus.BEING_PROCESSED)
     if target in order.available_statuses():
-        order.set_status(target)
+        _order_status_change(order, target)
 
 
 def order_status_follow(*, order_id: int) -> None:

@@ -62,10 +62,14 @@ def vendor_order_advance(
         vendor_order.save(update_fields=["status", "updated_at"])
         vendor_order.lines.update(status=line_status)
         if to_status == VendorOrder.Status.PACKED:
-            _shipping_event_record(vendor_order=vendor_order, code=SHIPPING_EVENT_PACKED, notes=notes)
+            _shipping_event_record(
+                order=vendor_order.order, vendor_order=vendor_order, code=SHIPPING_EVENT_PACKED, notes=notes
+            )
         elif to_status == VendorOrder.Status.DELIVERED:
             code = SHIPPING_EVENT_SHIPPED if shipped else SHIPPING_EVENT_DELIVERED_TO_HUB
-            _shipping_event_record(vendor_order=vendor_order, code=code, notes=notes)
+            _shipping_event_record(
+                order=vendor_order.order, vendor_order=vendor_order, code=code, notes=notes
+            )
         elif to_status == VendorOrder.Status.CANCELLED:
             # Staff cancel the whole vendor order (a packed one too: staff have told the vendor).
             units: dict[int, int] = defaultdict(int)
