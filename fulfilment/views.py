@@ -6,6 +6,7 @@ A vendor user sees only its own partners' vendor orders (404 for any other).
 
 import logging
 
+import stripe
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -17,6 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from oscar.core.loading import get_model
 
 from marketplace.csv_export import csv_response
+from marketplace.errors import RuleViolation, rule_message, rule_violation_message
 from marketplace.money import danish_amount_format
 from marketplace.order_status import OrderStatus
 from vendors.models import VendorProfile
@@ -125,8 +127,8 @@ class VendorOrderDetailView(_VendorOrderMixin, DetailView):
                 lines=units,
                 reason=request.POST.get("reason", "")[:2000],
             )
-        except services.DeclineError as exc:
-            messages.error(request, _("Not declined: %(error)s") % {"error": exc})
+        except RuleViolation as exc:
+            messages.error(request, _("Not declined: %(error)s") % {"error": rule_message(exc)})
         except PermissionError:
             raise PermissionDenied
         else:
@@ -168,8 +170,12 @@ class VendorOrderDetailView(_VendorOrderMixin, DetailView):
                 _("This vendor order is %(status)s and cannot make that step.")
                 % {"status": vendor_order.get_status_display()},
             )
-        except Exception:
-            logger.exception("Vendor order %s: action %s failed", vendor_order.pk, action)
+        except RuleViolation as exc:
+            # The cancel step: a refund or cancellation rule said no (nothing was saved).
+            rule_violation_message(request, exc)
+        except stripe.StripeError:
+            # The cancel step reverses sent payouts at Stripe; the transaction rolled back.
+            logger.exception("Vendor order %s: action %s failed at Stripe", vendor_order.pk, action)
             messages.error(request, _("The step could not be saved. Please try again."))
         else:
             messages.success(request, _("Vendor order updated."))
@@ -230,8 +236,8 @@ class AssemblyPlanView(HubOrStaffMixin, TemplateView):
         else:
             try:
                 services.order_cancel(order=order, by=request.user, reason=reason)
-            except services.CancellationError as exc:
-                messages.error(request, _("Not cancelled: %(error)s") % {"error": exc})
+            except RuleViolation as exc:
+                messages.error(request, _("Not cancelled: %(error)s") % {"error": rule_message(exc)})
             else:
                 messages.success(request, _("The order is cancelled; vendors and hub have been told."))
         return HttpResponseRedirect(reverse("fulfilment:assembly-plan", args=[order.number]))
@@ -250,7 +256,7 @@ class PayoutsHeldView(StaffRequiredMixin, ListView):
     def post(self, request, *args, **kwargs):
         try:
             sent = services.payouts_held_release()
-        except Exception:
+        except stripe.StripeError:
             logger.exception("Releasing held payouts failed")
             messages.error(request, _("Stripe could not be reached. Please try again later."))
         else:
@@ -278,7 +284,7 @@ class StripeConnectView(VendorRequiredMixin, TemplateView):
             try:
                 if services.vendor_account_ready_check(profile=profile):
                     services.payouts_held_release(partner_id=profile.partner_id)
-            except Exception:
+            except stripe.StripeError:
                 logger.exception("Checking Stripe account of %s failed", profile.pk)
         held = VendorOrder.objects.filter(partner=profile.partner, payout_state=VendorOrder.PayoutState.HELD)
         return super().get_context_data(profile=profile, held=held, **kwargs)
@@ -290,7 +296,7 @@ class StripeConnectView(VendorRequiredMixin, TemplateView):
             url = services.vendor_stripe_onboarding_link(
                 profile=profile, refresh_url=here, return_url=f"{here}?return=1"
             )
-        except Exception:
+        except stripe.StripeError:
             logger.exception("Stripe onboarding for %s failed", profile.pk)
             messages.error(request, _("Stripe could not be reached. Please try again later."))
             return HttpResponseRedirect(here)
@@ -334,8 +340,8 @@ class OrderCancelPartView(StaffRequiredMixin, TemplateView):
         if not errors:
             try:
                 result = services.order_cancel(order=order, lines=units, by=request.user, reason=reason)
-            except services.CancellationError as exc:
-                errors.append(_("Not cancelled: %(error)s") % {"error": exc})
+            except RuleViolation as exc:
+                errors.append(_("Not cancelled: %(error)s") % {"error": rule_message(exc)})
             else:
                 messages.success(
                     request,
@@ -459,8 +465,8 @@ class SubstitutionDetailView(HubOrStaffMixin, TemplateView):
                     return HttpResponseRedirect(reverse("fulfilment:substitution-detail", args=[sub.pk]))
                 raise substitution.SubstitutionError(_("Say why no substitute is sent: the buyer is told."))
             raise substitution.SubstitutionError(_("Unknown action."))
-        except substitution.SubstitutionError as exc:
-            messages.error(request, _("Nothing was changed: %(error)s") % {"error": exc})
+        except RuleViolation as exc:
+            messages.error(request, _("Nothing was changed: %(error)s") % {"error": rule_message(exc)})
         except PermissionError:
             raise PermissionDenied
         sub.refresh_from_db()
