@@ -42,8 +42,8 @@ from marketplace.errors import RuleViolation
 from marketplace.money import five_ore_round, ore_round
 from vendors.selectors import user_is_hub_or_staff
 
-from .models import Substitution, SubstitutionPolicy, VendorOrder, VendorOrderLine
-from .services import line_part_amounts
+from .models import Substitution, SubstitutionPolicy, VendorOrder
+from .services import UnitsPart, allocation_place, line_part_amounts
 from .signals import order_units_cancelled, order_units_substituted
 
 logger = logging.getLogger(__name__)
@@ -360,27 +360,28 @@ def substitution_confirm(*, substitution_id: int, user, product_id: int | None =
                 _("Another order took the capacity meanwhile; nothing was changed. Please try again.")
             ) from exc
         refund_incl, refund_excl = Decimal("0.00"), Decimal("0.00")
+        targets: dict[int, VendorOrder] = {}
         for allocation in item.allocations:
             record = records[allocation.stockrecord_id]
-            if allocation.from_stock:
-                record.allocate(allocation.from_stock)
             unit_incl, unit_reduction_excl = substitute_unit_price(line=line, list_price=record.price)
             units = allocation.units
             row_incl = (line.unit_price_incl_tax - unit_incl) * units
             row_excl = unit_reduction_excl * units
-            target = services._vendor_order_for(
-                order=order, partner_id=record.partner_id, deliver_by=substitution.declined_from.deliver_by
-            )
-            VendorOrderLine.objects.create(
-                vendor_order=target,
-                line=line,
-                stockrecord=record,
+            part = UnitsPart(
+                line_id=line.pk,
                 quantity=units,
-                substitution=substitution,
+                substitution_id=substitution.pk,
                 reduction_incl_tax=row_incl,
                 reduction_excl_tax=row_excl,
             )
-            target.lines.add(line)
+            allocation_place(
+                order=order,
+                record=record,
+                from_stock=allocation.from_stock,
+                parts=[part],
+                deliver_by=substitution.declined_from.deliver_by,
+                vendor_orders=targets,
+            )
             refund_incl += row_incl
             refund_excl += row_excl
         services.vendor_orders_recompute(order_id=order.pk)

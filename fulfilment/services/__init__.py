@@ -42,7 +42,7 @@ from .payouts import (
     vendor_payout_reversed,
     vendor_stripe_onboarding_link,
 )
-from .placing import _vendor_order_for
+from .placing import UnitsPart, allocation_place
 from .split import (
     HUB_ASSEMBLY_DAYS,
     SplitError,
@@ -67,9 +67,10 @@ __all__ = [
     "CancellationError",
     "DeclineError",
     "SplitError",
+    "UnitsPart",
     "WorkflowError",
     "_after_split_enqueue",
-    "_vendor_order_for",
+    "allocation_place",
     "amount_in_ore",
     "line_part_amounts",
     "order_cancel",

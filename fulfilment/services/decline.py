@@ -14,7 +14,7 @@ from ..models import VendorOrder, VendorOrderLine
 from .amounts import vendor_orders_recompute
 from .cancellation import _units_wanted
 from .payouts import _vendor_order_payout_cancel, order_payouts_release_enqueue, vendor_order_payout_reverse
-from .placing import _vendor_order_for
+from .placing import UnitsPart, allocation_place
 
 
 class DeclineError(RuleViolation):
@@ -171,23 +171,22 @@ def _declined_units_resource(*, vendor_order, wanted: dict[int, int], line_of: d
         needs = {line_id: wanted[line_id] for line_id in line_ids}
         for allocation in item.allocations:
             record = records[allocation.stockrecord_id]
-            if allocation.from_stock:
-                record.allocate(allocation.from_stock)
-            target = targets.get(record.partner_id) or _vendor_order_for(
-                order=order, partner_id=record.partner_id, deliver_by=vendor_order.deliver_by
-            )
-            targets[record.partner_id] = target
-            left = allocation.units
+            left, parts = allocation.units, []
             for line_id in line_ids:
                 take = min(left, needs[line_id])
                 if not take:
                     continue
-                VendorOrderLine.objects.create(
-                    vendor_order=target, line_id=line_id, stockrecord=record, quantity=take
-                )
-                target.lines.add(line_id)
+                parts.append(UnitsPart(line_id=line_id, quantity=take))
                 resourced[line_id].append((record.partner_id, take))
                 needs[line_id] -= take
                 left -= take
+            allocation_place(
+                order=order,
+                record=record,
+                from_stock=allocation.from_stock,
+                parts=parts,
+                deliver_by=vendor_order.deliver_by,
+                vendor_orders=targets,
+            )
         unsourced.update({line_id: units for line_id, units in needs.items() if units})
     return dict(resourced), unsourced
