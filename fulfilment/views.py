@@ -268,9 +268,7 @@ class StripeConnectView(VendorRequiredMixin, TemplateView):
     """A vendor connects its Stripe Express account to receive payouts (not staff: they have none)."""
 
     template_name = "fulfilment/stripe_connect.html"
-
-    def allowed(self, user) -> bool:
-        return not user.is_staff and super().allowed(user)
+    policy = "vendor_not_staff"
 
     def profile(self) -> VendorProfile:
         profile = VendorProfile.objects.filter(partner__in=self.request.user.partners.all()).first()

@@ -1,13 +1,18 @@
+"""The pages of organisations' members; the dashboard's two come from `procurement.apps.ProcurementConfig`."""
+
+from django.apps import apps
 from django.urls import path
 
 from . import views
 
-app_name = "procurement"
+_config = apps.get_app_config("procurement")
+
+app_name = _config.namespace
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # "" (the organisations) and "leveringer/" (bulk orders to deliver), before "<slug:slug>/".
+    *_config.get_urls(),
     path("effekt/", views.impact_all, name="impact-all"),
-    path("leveringer/", views.deliveries, name="deliveries"),
     path("modtagere-skabelon.csv", views.recipients_template, name="recipients-template"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),
     path("<slug:slug>/", views.organisation_detail, name="organisation"),

@@ -398,78 +398,53 @@ LOGGING = {
     },
 }
 
-# --- Dashboard navigation: vendor onboarding (staff) and a vendor's own pages ---
-from vendors.navigation import nav_staff_access, nav_vendor_access  # noqa: E402
+# --- Dashboard navigation: the project's pages ------------------------------------------
+# Entries name pages only. Who sees one is its page's business: the app config that lists the
+# page (vendors, fulfilment, procurement: vendors.apps.PolicyDashboardConfig) names the access
+# policy of vendors.permissions in its permissions_map, which also guards the page itself.
+# A heading shows when one of its entries does.
+OSCAR_DASHBOARD_DEFAULT_ACCESS_FUNCTION = "marketplace.oscar_apps.dashboard.nav.default_access_fn"
 
 OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
     *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    # Vendor onboarding and approvals (staff).
     {
         "label": _("Vendors"),
         "icon": "fas fa-store",
-        "access_fn": nav_staff_access,
         "children": [
-            {"label": _("Vendors and applications"), "url_name": "vendor_dashboard:vendor-list",
-             "access_fn": nav_staff_access},
-            {"label": _("Products awaiting approval"), "url_name": "vendor_dashboard:product-approval-list",
-             "access_fn": nav_staff_access},
-            {"label": _("Offers awaiting approval"), "url_name": "vendor_dashboard:offer-approval-list",
-             "access_fn": nav_staff_access},
+            {"label": _("Vendors and applications"), "url_name": "vendor_dashboard:vendor-list"},
+            {"label": _("Products awaiting approval"), "url_name": "vendor_dashboard:product-approval-list"},
+            {"label": _("Offers awaiting approval"), "url_name": "vendor_dashboard:offer-approval-list"},
         ],
     },
+    # A vendor's own pages (not staff's, who get the staff dashboard).
     {
         "label": _("My enterprise"),
         "icon": "fas fa-seedling",
-        "access_fn": nav_vendor_access,
         "children": [
-            {"label": _("Profile"), "url_name": "vendor_dashboard:profile", "access_fn": nav_vendor_access},
-            {"label": _("Import products"), "url_name": "vendor_dashboard:import-upload",
-             "access_fn": nav_vendor_access},
-            {"label": _("My offers"), "url_name": "vendor_dashboard:offer-list",
-             "access_fn": nav_vendor_access},
+            {"label": _("Profile"), "url_name": "vendor_dashboard:profile"},
+            {"label": _("Import products"), "url_name": "vendor_dashboard:import-upload"},
+            {"label": _("My offers"), "url_name": "vendor_dashboard:offer-list"},
         ],
     },
-]
-
-# --- Dashboard navigation: vendor orders, pick lists and payouts (fulfilment) ---
-from fulfilment.nav import (  # noqa: E402
-    nav_fulfilment_staff_access,
-    nav_fulfilment_vendor_access,
-    nav_substitutions_access,
-    nav_vendor_orders_access,
-)
-
-OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    # Vendor orders, pick lists and payouts (fulfilment).
     {
         "label": _("Deliveries and payouts"),
         "icon": "fas fa-truck",
-        "access_fn": nav_vendor_orders_access,
         "children": [
-            {"label": _("Vendor orders"), "url_name": "fulfilment:vendor-order-list",
-             "access_fn": nav_vendor_orders_access},
-            {"label": _("Substitutions"), "url_name": "fulfilment:substitution-list",
-             "access_fn": nav_substitutions_access},
-            {"label": _("Held payouts"), "url_name": "fulfilment:payouts-held",
-             "access_fn": nav_fulfilment_staff_access},
-            {"label": _("Payouts (Stripe)"), "url_name": "fulfilment:stripe-connect",
-             "access_fn": nav_fulfilment_vendor_access},
+            {"label": _("Vendor orders"), "url_name": "fulfilment:vendor-order-list"},
+            {"label": _("Substitutions"), "url_name": "fulfilment:substitution-list"},
+            {"label": _("Held payouts"), "url_name": "fulfilment:payouts-held"},
+            {"label": _("Payouts (Stripe)"), "url_name": "fulfilment:stripe-connect"},
         ],
     },
-]
-
-# --- Dashboard navigation: bulk orders of organisations (procurement) -------------
-from procurement.nav import nav_bulk_orders_access, nav_staff_only  # noqa: E402
-
-OSCAR_DASHBOARD_NAVIGATION = [  # noqa: F405
-    *OSCAR_DASHBOARD_NAVIGATION,  # noqa: F405
+    # Bulk orders of organisations (procurement): staff see every organisation, the hub what to deliver.
     {
         "label": _("Bulk orders"),
         "icon": "fas fa-building",
-        "access_fn": nav_bulk_orders_access,
         "children": [
-            {"label": _("Organisations"), "url_name": "procurement:home", "access_fn": nav_staff_only},
-            {"label": _("Bulk orders to deliver"), "url_name": "procurement:deliveries",
-             "access_fn": nav_bulk_orders_access},
+            {"label": _("Organisations"), "url_name": "procurement:home"},
+            {"label": _("Bulk orders to deliver"), "url_name": "procurement:deliveries"},
         ],
     },
 ]
