@@ -5,16 +5,12 @@ their entries) and compares it with what that user may do. Unapproved vendors an
 municipal buyers have no dashboard at all: the page is a 403 and their menu is empty.
 """
 
-from decimal import Decimal
-
 import pytest
-from django.contrib.auth import get_user_model
 from lxml import html as lxml_html
 from oscar.apps.dashboard.menu import get_nodes
 
-from procurement.models import Membership, Organisation
+from tests import factories
 from vendors.models import VendorProfile
-from vendors.tests.conftest import VALID_CVRS, make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -56,24 +52,15 @@ def menu_of(page: str) -> dict[str, list[str]]:
 
 @pytest.fixture
 def users(db):
-    staff = get_user_model().objects.create_user(
-        username="staff@menu.example", email="staff@menu.example", password="x",
-        is_staff=True, is_superuser=True,
-    )
-    vendor = make_vendor("menu-vendor", cvr=VALID_CVRS[0])
-    hub = make_vendor("menu-hub", cvr=VALID_CVRS[1])
-    VendorProfile.objects.filter(pk=hub.pk).update(is_hub=True)
-    applicant = make_vendor("menu-applicant", cvr=VALID_CVRS[2], status=VendorProfile.Status.APPLIED)
-    organisation = Organisation.objects.create(
-        name="Menuby Kommune", slug="menuby", cvr="40000003",
-        street="Torvet 1", postcode="7100", city="Vejle", approval_limit=Decimal("10000.00"),
-    )
-    buyer = get_user_model().objects.create_user(
-        username="buyer@menuby.example", email="buyer@menuby.example"
-    )
-    Membership.objects.create(organisation=organisation, user=buyer, role=Membership.Role.BUYER)
+    applicant = factories.customer(email="ansoeger@example.dk")
+    # Applied, not approved: the applicant is neither linked to the partner nor given the dashboard.
+    factories.vendor("ansoeger", login=False, status=VendorProfile.Status.APPLIED, applicant=applicant)
     return {
-        "staff": staff, "vendor": vendor.user, "hub": hub.user, "applicant": applicant.user, "buyer": buyer,
+        "staff": factories.staff(),
+        "vendor": factories.vendor_user(factories.vendor("vaerksted")),
+        "hub": factories.vendor_user(factories.vendor("pakkeri", is_hub=True)),
+        "applicant": applicant,
+        "buyer": factories.municipality().buyer,
     }
 
 
