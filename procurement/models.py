@@ -357,6 +357,12 @@ class Invoice(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
     @property
+    def file_stem(self) -> str:
+        """The name its PDF and XML files carry, without the ending: "faktura-17", "kreditnota-18"."""
+        prefix = "kreditnota" if self.kind == self.Kind.CREDIT_NOTE else "faktura"
+        return f"{prefix}-{self.number}"
+
+    @property
     def is_fully_credited(self) -> bool:
         return self.credit_notes.filter(credit_key=FULL_CREDIT_KEY).exists()
 

@@ -7,6 +7,8 @@ organisation page, else the one they last ordered in (``Membership.language``), 
 of the approver whose click sent the e-mail.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -25,6 +27,11 @@ TEMPLATES = {
     "rejected": "procurement/emails/rejected.txt",
     "cancelled": "procurement/emails/cancelled.txt",
 }
+
+
+def amount_kr(amount: Decimal) -> str:
+    """An amount in kroner as the active language writes it: "1.249,00" in Danish, "1,249.00" in English."""
+    return number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
 def active_language() -> str:
@@ -68,7 +75,7 @@ def bulk_order_buyer_notify(*, bulk_order: BulkOrder, event: str) -> None:
     if buyer is None or not buyer.email:
         return
     with translation.override(buyer_language(bulk_order=bulk_order)):
-        total = number_format(bulk_order.total_incl_tax, decimal_pos=2, use_l10n=True, force_grouping=True)
+        total = amount_kr(bulk_order.total_incl_tax)
         subject = _subject(event, bulk_order)
         body = render_to_string(TEMPLATES[event], {"bulk_order": bulk_order, "total": total})
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [buyer.email]))

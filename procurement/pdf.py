@@ -32,8 +32,7 @@ def invoice_pdf(*, invoice: Invoice, language: str | None = None) -> bytes:
 
 
 def invoice_pdf_filename(invoice: Invoice) -> str:
-    prefix = "kreditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "faktura"
-    return f"{prefix}-{invoice.number}.pdf"
+    return f"{invoice.file_stem}.pdf"
 
 
 def quotation_pdf(*, quotation: Quotation, language: str | None = None) -> bytes:

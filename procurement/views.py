@@ -44,6 +44,12 @@ def _errors(exc) -> list[str]:
     return list(getattr(exc, "messages", [str(exc)]))
 
 
+def _errors_show(request, exc) -> None:
+    """A rule error's messages, each as an error message of its own (a quote's problems one by one)."""
+    for error in _errors(exc):
+        messages.error(request, error)
+
+
 def home(request):
     """Members see their organisations; anyone else sees what the service is and how to join."""
     if not request.user.is_authenticated:
@@ -253,8 +259,7 @@ def order_quote_save(request, slug):
             location=location,
         )
     except services.ProcurementError as exc:
-        for error in _errors(exc):
-            messages.error(request, error)
+        _errors_show(request, exc)
         return redirect("procurement:order-quote", slug=organisation.slug)
     messages.success(
         request,
@@ -348,8 +353,7 @@ def quotation_requote(request, slug, pk):
     try:
         fresh = services.quotation_requote(quotation=quotation, user=request.user)
     except services.ProcurementError as exc:
-        for error in _errors(exc):
-            messages.error(request, error)
+        _errors_show(request, exc)
         if quotation.draft:
             request.session[DRAFT_KEY.format(organisation.pk)] = quotation.draft
             return redirect("procurement:order-quote", slug=organisation.slug)
@@ -432,8 +436,7 @@ def _decide(request, slug, pk, action):
     try:
         action(bulk_order)
     except services.ProcurementError as exc:
-        for error in _errors(exc):
-            messages.error(request, error)
+        _errors_show(request, exc)
     return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
 
 
@@ -470,8 +473,7 @@ def order_withdraw(request, slug, pk):
     try:
         services.bulk_order_withdraw(bulk_order=bulk_order, user=request.user)
     except services.ProcurementError as exc:
-        for error in _errors(exc):
-            messages.error(request, error)
+        _errors_show(request, exc)
     else:
         messages.success(request, _("The order is withdrawn. Nothing has been placed or invoiced."))
     return redirect("procurement:order-detail", slug=organisation.slug, pk=bulk_order.pk)
@@ -572,7 +574,7 @@ def invoice_detail(request, slug, pk):
             "invoice": invoice,
             "bulk_order": invoice.bulk_order,
             "lines": invoice.bulk_order.lines.all(),
-            "seller": services.settings.MARKETPLACE_SELLER,
+            "seller": settings.MARKETPLACE_SELLER,
         },
     )
 
@@ -592,9 +594,8 @@ def invoice_pdf(request, slug, pk):
 def invoice_xml(request, slug, pk):
     organisation, _role = _organisation(request, slug)
     invoice = selectors.invoice_get(organisation=organisation, pk=pk)
-    prefix = "kreditnota" if invoice.kind == Invoice.Kind.CREDIT_NOTE else "faktura"
     response = HttpResponse(invoice.xml.encode(), content_type="application/xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{prefix}-{invoice.number}.xml"'
+    response["Content-Disposition"] = f'attachment; filename="{invoice.file_stem}.xml"'
     return response
 
 
@@ -607,8 +608,7 @@ def invoice_paid(request, slug, pk):
         services.invoice_mark_paid(invoice=invoice, user=request.user)
         messages.success(request, _("Invoice %(number)s is marked paid.") % {"number": invoice.number})
     except services.ProcurementError as exc:
-        for error in _errors(exc):
-            messages.error(request, error)
+        _errors_show(request, exc)
     return redirect("procurement:invoice-detail", slug=organisation.slug, pk=invoice.pk)
 
 
@@ -699,8 +699,7 @@ def members(request, slug):
                     services.membership_update(membership=membership, by=request.user, **change.cleaned_data)
                     messages.success(request, _("%(email)s updated.") % {"email": membership.user.email})
             except services.ProcurementError as exc:
-                for error in _errors(exc):
-                    messages.error(request, error)
+                _errors_show(request, exc)
             return redirect("procurement:members", slug=organisation.slug)
     return render(
         request,
@@ -727,8 +726,7 @@ def locations(request, slug):
                 services.location_remove(location=location)
                 messages.success(request, _("EAN number %(ean)s removed.") % {"ean": location.ean})
             except services.ProcurementError as exc:
-                for error in _errors(exc):
-                    messages.error(request, error)
+                _errors_show(request, exc)
             return redirect("procurement:locations", slug=organisation.slug)
         if form.is_valid():
             try:
@@ -753,8 +751,7 @@ def invitation_accept(request, token):
         try:
             services.invitation_accept(invitation=invitation, user=request.user)
         except services.ProcurementError as exc:
-            for error in _errors(exc):
-                messages.error(request, error)
+            _errors_show(request, exc)
         else:
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name})
             return redirect("procurement:organisation", slug=invitation.organisation.slug)

@@ -9,6 +9,7 @@ from django.db import connection
 
 from procurement import services, ubl
 from procurement.models import Invoice
+from procurement.services import bulk_orders
 from procurement.tests.conftest import draft_for
 
 
@@ -17,7 +18,8 @@ def test_concurrent_invoices_get_consecutive_numbers(municipality, monkeypatch):
     m = municipality
     m.organisation.approval_limit = Decimal("1000000")
     m.organisation.save()
-    monkeypatch.setattr(services, "_invoice_issue_enqueue", lambda **kwargs: None)
+    # bulk_orders looks the helper up in its own module, so it is replaced there
+    monkeypatch.setattr(bulk_orders, "_invoice_issue_enqueue", lambda **kwargs: None)
     orders = [
         services.bulk_order_create(
             organisation=m.organisation, user=m.buyer, draft=draft_for(design=m.design, count=2),

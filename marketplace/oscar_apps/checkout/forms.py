@@ -7,18 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as oscar_forms
 from oscar.apps.checkout.forms import ShippingMethodForm  # noqa: F401  (loaded via get_classes)
-from oscar.core.loading import get_model
 
-Country = get_model("address", "Country")
-
-
-def denmark() -> "Country":
-    country, _created = Country.objects.get_or_create(
-        iso_3166_1_a2="DK",
-        defaults={"iso_3166_1_a3": "DNK", "iso_3166_1_numeric": "208", "printable_name": "Danmark",
-                  "name": "Kongeriget Danmark", "is_shipping_country": True},
-    )
-    return country
+from marketplace.countries import denmark
 
 
 class _PasswordInputWithoutRequired(forms.PasswordInput):
