@@ -1,5 +1,5 @@
 """Checks the browser tests share: axe-core (0 critical/serious), no sideways scrolling, and every
-table cell, total and error inside the screen's width."""
+table cell, total and error inside the screen's width; and locators more than one test needs."""
 
 from conftest import ARTIFACTS
 
@@ -21,6 +21,18 @@ _WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
     .filter(e => !e.closest('thead, .sr-only') && e.getBoundingClientRect().right > innerWidth + 1)
     .slice(-3)
     .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def shipping_method_button(page, name):
+    """The "Vælg" button of the checkout's shipping method with this name.
+
+    Every method has the same button text, so it is found in the method's block by the method's heading.
+    """
+    return (
+        page.locator(".basket-items")
+        .filter(has=page.get_by_role("heading", name=name, exact=True))
+        .get_by_role("button", name="Vælg")
+    )
 
 
 def axe_blocking(page):

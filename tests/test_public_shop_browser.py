@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace.demo import DEMO_PASSWORD, MUNICIPAL_EMAIL, vendor_email
-from tests.browser_checks import Sweep
+from tests.browser_checks import Sweep, shipping_method_button
 
 READY_MADE = "/da/gavekurve/faerdige/julekurv-fra-aarhus/"
 WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 375, "height": 812}}
@@ -46,21 +46,22 @@ def test_main_pages_have_no_serious_accessibility_violations_and_fit_the_screen(
             page.goto(base + path)
             sweep.check(name)
 
-        # A product page: the first product card of the catalogue.
+        # A product page: a wine from the catalogue.
         page.goto(base + "/da/catalogue/")
-        page.locator(".product_pod h3 a, article h3 a").first.click()
+        page.get_by_role("heading", name="Rødvin Solhverv 2024", exact=True).get_by_role("link").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Rødvin Solhverv 2024")
         sweep.check("product")
 
         # The basket and the guest checkout steps up to the preview.
         page.goto(base + READY_MADE)
-        page.locator("form[action$='/i-kurv/'] button[type=submit]").click()
+        page.get_by_role("button", name="Læg gavekurven i kurven").click()
         expect(page).to_have_url(re.compile(r"/da/basket/$"))
         sweep.check("basket")
         page.goto(base + "/da/checkout/")
         sweep.check("checkout-login")
         page.fill("#id_username", "gaest@example.dk")
-        page.check("input[value=anonymous]")
-        page.locator("form button[type=submit]").first.click()
+        page.get_by_label("Jeg er ny kunde og ønsker at betale som gæst").check()
+        page.get_by_role("button", name="Fortsæt").click()
         expect(page).to_have_url(re.compile(r"/checkout/shipping-address/$"))
         sweep.check("checkout-address")
         page.fill("#id_first_name", "Karen")
@@ -69,10 +70,10 @@ def test_main_pages_have_no_serious_accessibility_violations_and_fit_the_screen(
         page.fill("#id_postcode", "8000")
         page.fill("#id_line4", "Aarhus C")
         page.fill("#id_phone_number", "20 30 40 50")
-        page.locator("#new_shipping_address button[type=submit]").click()
+        page.get_by_role("button", name="Fortsæt").click()
         expect(page).to_have_url(re.compile(r"/checkout/shipping-method/$"))
         sweep.check("checkout-shipping")
-        page.locator("form:has(input[value=delivery]) button").click()
+        shipping_method_button(page, "Levering til din adresse").click()
         expect(page).to_have_url(re.compile(r"/checkout/preview/$"))
         sweep.check("checkout-preview")
 

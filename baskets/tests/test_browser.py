@@ -36,7 +36,8 @@ def test_buyer_composes_a_three_vendor_basket_and_adds_it_to_the_cart_twice(
         # When the buyer filters by each enterprise and adds one of its products
         for vendor, title in PRODUCTS:
             page.get_by_label("Virksomhed", exact=True).select_option(vendor)
-            page.locator("form[role=search] button[type=submit]").click()
+            filters = page.get_by_role("search", name="Filtrér varer")
+            filters.get_by_role("button", name="Filtrer", exact=True).click()
             # The filter is a plain GET: wait until the new page has loaded (and its deferred
             # composer script has run) before marking it or clicking in it.
             page.wait_for_url(f"**vendor={vendor}**", wait_until="load")
@@ -67,7 +68,7 @@ def test_buyer_composes_a_three_vendor_basket_and_adds_it_to_the_cart_twice(
 
         # Then the panel shows the three enterprises and the price incl. packaging
         expect(page.get_by_test_id("design-item")).to_have_count(3)
-        expect(page.get_by_test_id("supported-vendors").locator("li")).to_have_count(3)
+        expect(page.get_by_test_id("supported-vendors").get_by_role("listitem")).to_have_count(3)
         # 189 + 79 + 95 kr. of products plus 49 kr. for the hub's basket, VAT included.
         expect(page.get_by_test_id("composer-price")).to_have_text(re.compile(r"412,00\s*kr\."))
 
