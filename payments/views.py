@@ -14,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from oscar.core.loading import get_model
 
+from marketplace.errors import rule_message
+
 from .forms import RefundForm
 from .services import (
     RefundError,
@@ -67,7 +69,7 @@ def order_refund(request, number):
             event = payment_refund_create(order=order, amount=data["amount"], token=data["token"],
                                           reason=data["reason"])
         except RefundError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, rule_message(exc))
         else:
             messages.success(request, _("Refunded %(amount)s kr. (Stripe refund %(ref)s).") % {
                 "amount": f"{event.amount:.2f}".replace(".", ","), "ref": event.reference})

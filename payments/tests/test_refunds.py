@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_model
 
+from payments.gateway import stripe_api
+
 from .conftest import checkout_to_preview, place_order, return_from_stripe, session_id_from
 
 Order = get_model("order", "Order")
@@ -77,6 +79,21 @@ def test_refund_above_what_is_left_is_refused_with_a_reason(staff_client, stripe
     assert response.status_code == 200
     assert "At most 309,00 kr. can still be refunded." in response.content.decode()
     assert stripe_double.all("refund") == []
+
+
+def test_refund_stripe_refuses_shows_stripes_reason_and_records_nothing(
+        staff_client, stripe_double, paid_order):
+    # Refunded in Stripe's own dashboard; its webhook has not arrived, so the shop still offers 309 kr.
+    stripe_api().Refund.create(payment_intent=paid_order.sources.get().reference, idempotency_key="outside")
+    charge_id = stripe_double.all("refund")[0]["charge"]
+    token = staff_client.get(_refund_url(paid_order)).context["form"]["token"].value()
+
+    response = staff_client.post(_refund_url(paid_order), {"amount": "10.00", "token": token})
+
+    assert response.status_code == 200
+    assert f"Charge {charge_id} has already been refunded." in response.content.decode()
+    assert not PaymentEvent.objects.filter(order=paid_order, event_type__name="Refunded").exists()
+    assert paid_order.sources.get().amount_refunded == Decimal("0.00")
 
 
 def test_only_staff_may_refund(client, stripe_double, paid_order):

@@ -17,6 +17,7 @@ from django.views import generic
 from oscar.apps.checkout import views as oscar_views
 from oscar.core.loading import get_model
 
+from marketplace.errors import rule_message
 from payments.models import CheckoutPayment
 from payments.services import (
     PaymentNotCompleted,
@@ -157,8 +158,7 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
                 language=translation.get_language() or "da",
             )
         except StockUnavailable as exc:
-            return self.render_preview(self.request, error=" ".join(exc.problems),
-                                       stock_problems=exc.problems)
+            return self.render_preview(self.request, error=rule_message(exc), stock_problems=exc.problems)
         except PaymentNotCompleted as exc:
             return self.render_preview(self.request, error=str(exc))
         except stripe.StripeError as exc:
