@@ -11,10 +11,16 @@ PG_SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 MEDIA_ROOT = os.environ.get("BENCH_MEDIA_ROOT", "/tmp/fk_bench/media")
 STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", "/tmp/fk_bench/static")
+# Database names are <prefix>_n<N> (and <prefix>_orders): another prefix keeps parallel runs apart.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "fk_bench")
+
+
+def database_name(products: int) -> str:
+    return f"{DB_PREFIX}_n{products}"
 
 
 def database_url(products: int) -> str:
-    return f"{PG_SERVER}/fk_bench_n{products}"
+    return f"{PG_SERVER}/{database_name(products)}"
 
 
 def django_env(products: int, **extra) -> dict:

@@ -7,7 +7,8 @@
 Drops and recreates the PostgreSQL database fk_bench_n<N>, migrates, seeds the
 demo data (6 vendors, their products, baskets, logins) and tops the catalogue
 up to N public products (marketplace/oscar_apps/catalogue/generator.py).
-Env: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_REDIS_URL, BENCH_MEDIA_ROOT.
+Env: BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_DB_PREFIX (fk_bench), BENCH_REDIS_URL,
+BENCH_MEDIA_ROOT.
 """
 
 import argparse
@@ -17,14 +18,14 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import PG_SERVER, PYTHON, django_env, run  # noqa: E402
+from _setup import PG_SERVER, PYTHON, database_name, django_env, run  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=2000)
     args = parser.parse_args()
-    name = f"fk_bench_n{args.products}"
+    name = database_name(args.products)
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

@@ -29,7 +29,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import PG_SERVER, PYTHON, ROOT, django_env  # noqa: E402
+from _setup import DB_PREFIX, PG_SERVER, PYTHON, ROOT, database_name, django_env  # noqa: E402
 
 MEASURE = r"""
 import statistics, sys, time
@@ -127,12 +127,13 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=20)
     parser.add_argument("--products", type=int, default=2000)
     args = parser.parse_args()
+    scratch = f"{DB_PREFIX}_orders"
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "fk_bench_orders" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "fk_bench_orders" TEMPLATE "fk_bench_n{args.products}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{database_name(args.products)}"')
     env = django_env(args.products, EMAIL_URL="memorymail://", CACHE_KEY_PREFIX="bench-orders",
                      DJANGO_LOG_LEVEL="WARNING")
-    env["DATABASE_URL"] = f"{PG_SERVER}/fk_bench_orders"
+    env["DATABASE_URL"] = f"{PG_SERVER}/{scratch}"
     env["PYTHONPATH"] = f"{ROOT}:{ROOT / 'bench'}"
     subprocess.run([PYTHON, "-c", MEASURE, str(args.orders)], cwd=ROOT, env=env, check=True)
 

@@ -101,6 +101,19 @@ def _set_current(key: str, version: str, value) -> None:
     cache.set(key, (version, value), timeout=cache_seconds())
 
 
+def current_get(*, name: str) -> tuple[str, Any]:
+    """The storefront value `name` if stored under the current version (else None), and that version.
+
+    For values a caller computes anyway on a miss (a listing's count and page):
+    store them with `current_set` under the version returned here, read before.
+    """
+    return _get_current(f"storefront:{name}")
+
+
+def current_set(*, name: str, version: str, value: Any) -> None:
+    _set_current(f"storefront:{name}", version, value)
+
+
 def cached(*, name: str, loader: Callable[[], Any], per_language: bool = False) -> Any:
     """A small storefront value (menu, filter choices), loaded once per catalogue version."""
     if cache_seconds() <= 0:

@@ -112,3 +112,124 @@ def test_cached_product_cards_show_a_new_price_and_carry_each_buyers_own_csrf_to
     other_tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', other_html))
     assert tokens and other_tokens and not tokens & other_tokens
     assert "__storefront_csrf_token__" not in html + other_html
+
+
+# The listing cache (catalogue.selectors.product_listing_page): a signed-in listing page takes
+# its count and product ids from the storefront cache, and its cards from the fragment cache,
+# so nothing but a version bump may make it show something new. The entries here live an hour.
+
+
+@pytest.fixture
+def listing_cached(settings):
+    settings.STOREFRONT_CACHE_SECONDS = 3600
+
+
+def _listing(client, url: str) -> tuple[str, int]:
+    """The page's HTML and how many of its queries read products."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    product_queries = sum('FROM "catalogue_product"' in query["sql"] for query in ctx.captured_queries)
+    return response.content.decode(), product_queries
+
+
+def _count_shown(html: str) -> int:
+    import re
+
+    found = re.search(r'storefront-summary">\s*<p class="mb-0">\s*<strong>(\d+)</strong>', html)
+    assert found, "no product count on the page"
+    return int(found.group(1))
+
+
+def _card(html: str, product) -> str:
+    start = html.index(f'data-product-id="{product.pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+def _first_listed_record():
+    from marketplace.oscar_apps.catalogue.selectors import product_queryset_for_listing
+
+    product = product_queryset_for_listing().filter(stockrecords__num_in_stock__gt=5).order_by("pk").first()
+    return StockRecord.objects.filter(product=product).order_by("pk").first()
+
+
+def _new_product(*, title: str, category=None):
+    vendor_record = StockRecord.objects.filter(
+        partner__vendor_profile__status="approved", product__is_public=True
+    ).order_by("pk").first()
+    product = Product.objects.create(
+        title=title, structure=Product.STANDALONE, product_class=vendor_record.product.product_class,
+        is_public=True,
+    )
+    StockRecord.objects.create(
+        product=product, partner=vendor_record.partner, partner_sku=f"NEW-{product.pk}",
+        price=Decimal("40.00"), num_in_stock=10,
+    )
+    if category is not None:
+        product.categories.add(category)
+    return product
+
+
+@pytest.mark.django_db
+def test_signed_in_catalogue_comes_from_the_listing_cache_and_shows_a_price_change_on_the_next_page(
+    client, buyer, listing_cached
+):
+    record = _first_listed_record()
+    client.get("/da/catalogue/")  # count, ids, grid and cards now cached
+    html, product_queries = _listing(client, "/da/catalogue/")
+    assert product_queries == 0  # neither the COUNT nor the listing query ran
+    assert "401,25" not in _card(html, record.product)
+
+    record.price = Decimal("321.00")  # excl. VAT: 401,25 kr. for the buyer
+    record.save()
+
+    html, product_queries = _listing(client, "/da/catalogue/")
+    assert "401,25" in _card(html, record.product)
+    assert product_queries > 0  # read afresh
+
+
+@pytest.mark.django_db
+def test_signed_in_catalogue_shows_a_product_out_of_stock_on_the_next_page(client, buyer, listing_cached):
+    record = _first_listed_record()
+    html, _ = _listing(client, "/da/catalogue/")
+    assert "btn btn-secondary btn-block disabled" not in _card(html, record.product)  # can be added
+
+    record.num_in_stock = 0
+    record.save()
+
+    html, _ = _listing(client, "/da/catalogue/")
+    assert "btn btn-secondary btn-block disabled" in _card(html, record.product)
+
+
+@pytest.mark.django_db
+def test_a_new_or_hidden_product_changes_the_count_on_the_next_signed_in_catalogue_and_category_page(
+    client, buyer, listing_cached
+):
+    from oscar.core.loading import get_model
+
+    category = get_model("catalogue", "Category").objects.get(name="Kaffe og te")
+    catalogue_count = _count_shown(_listing(client, "/da/catalogue/")[0])
+    category_count = _count_shown(_listing(client, category.get_absolute_url())[0])
+    assert _count_shown(_listing(client, "/da/catalogue/")[0]) == catalogue_count  # from the cache
+
+    product = _new_product(title="Ny kaffe fra Havefolket", category=category)
+
+    assert _count_shown(_listing(client, "/da/catalogue/")[0]) == catalogue_count + 1
+    assert _count_shown(_listing(client, category.get_absolute_url())[0]) == category_count + 1
+
+    product.is_public = False
+    product.save()
+
+    assert _count_shown(_listing(client, "/da/catalogue/")[0]) == catalogue_count
+    assert _count_shown(_listing(client, category.get_absolute_url())[0]) == category_count
+
+
+@pytest.mark.django_db
+def test_a_cached_listing_page_beyond_the_last_is_still_not_found(client, buyer, listing_cached):
+    assert client.get("/da/catalogue/?page=1").status_code == 200
+    assert client.get("/da/catalogue/?page=1").status_code == 200  # from the listing cache
+    assert client.get("/da/catalogue/?page=999").status_code == 404
+    assert client.get("/da/catalogue/?page=abc").status_code == 404

@@ -5,9 +5,13 @@ prefetches (stock records with partner and vendor profile, images), so the
 query count depends neither on the catalogue's size nor on the page size.
 """
 
+import hashlib
+import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -302,3 +306,89 @@ def products_attach_purchase_info(*, products, strategy) -> None:
         product.offer_count = len({offer.stockrecord.partner_id for offer in product.offers})
         prices = [o.purchase_info.price.incl_tax for o in product.offers if o.purchase_info.price.exists]
         product.from_price = min(prices) if prices else None
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose number of objects is already known (from the listing cache)."""
+
+    def __init__(self, *, count: int, per_page: int):
+        super().__init__([], per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+class ProductsByPk(Sequence):
+    """A page of listing products known by id, loaded and priced (in that order) only when read.
+
+    A page whose product grid comes from the fragment cache (browse.html) never
+    reads them, so it runs no product query at all.
+    """
+
+    def __init__(self, *, pks: list[int], strategy):
+        self.pks = list(pks)
+        self._strategy = strategy
+        self._products: list | None = None
+
+    def _load(self) -> list:
+        if self._products is None:
+            found = {p.pk: p for p in product_queryset_for_listing().filter(pk__in=self.pks)}
+            products = [found[pk] for pk in self.pks if pk in found]
+            products_attach_purchase_info(products=products, strategy=self._strategy)
+            self._products = products
+        return self._products
+
+    def __len__(self) -> int:
+        return len(self.pks) if self._products is None else len(self._products)
+
+    def __bool__(self) -> bool:
+        return bool(self.pks) if self._products is None else bool(self._products)
+
+    def __getitem__(self, index):
+        return self._load()[index]
+
+    def __iter__(self):
+        return iter(self._load())
+
+
+def _listing_cache_name(*, filters: dict, category, per_page: int, number) -> str:
+    wanted = [getattr(category, "pk", None), sorted(filters.items()), per_page, str(number)]
+    return "listing:" + hashlib.sha1(json.dumps(wanted, default=str).encode()).hexdigest()
+
+
+def product_listing_page(
+    *,
+    queryset_factory: Callable[[], QuerySet],
+    filters: dict,
+    category,
+    number: int | str,
+    per_page: int,
+    strategy,
+) -> Page:
+    """One page of a storefront listing: its products (priced by `strategy`) and the listing's count.
+
+    The listing's count and the page's product ids are cached under the storefront
+    version, which a change to a product, price, stock record, image, vendor or
+    category bumps: a repeated page then runs neither the COUNT nor the listing
+    query, and its products (`ProductsByPk`) are loaded only if its grid is not in
+    the fragment cache either. `number` may be "last". Raises `InvalidPage`.
+    """
+    name = _listing_cache_name(filters=filters, category=category, per_page=per_page, number=number)
+    version = None
+    if storefront_cache.cache_seconds() > 0:
+        version, stored = storefront_cache.current_get(name=name)
+        if stored is not None:
+            count, pks = stored
+            paginator = _CountedPaginator(count=count, per_page=per_page)
+            number = paginator.validate_number(paginator.num_pages if number == "last" else number)
+            return paginator._get_page(ProductsByPk(pks=pks, strategy=strategy), number, paginator)
+    paginator = Paginator(queryset_factory(), per_page)
+    page = paginator.page(paginator.num_pages if number == "last" else number)
+    page.object_list = list(page.object_list)
+    products_attach_purchase_info(products=page.object_list, strategy=strategy)
+    if version is not None:
+        value = (paginator.count, [product.pk for product in page.object_list])
+        storefront_cache.current_set(name=name, version=version, value=value)
+    return page

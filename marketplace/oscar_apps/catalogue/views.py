@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
@@ -68,12 +69,32 @@ class ProductListView(PageCacheMixin, ListView):
             queryset=selectors.product_queryset_for_listing(), category=self.category, **self.get_filters()
         )
 
+    def get(self, request, *args, **kwargs):
+        # The queryset is built only if the page is not in the listing cache (paginate_queryset).
+        self.object_list = None
+        return self.render_to_response(self.get_context_data())
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page from `selectors.product_listing_page` (count and ids cached), else Django's 404s."""
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        try:
+            page = selectors.product_listing_page(
+                queryset_factory=self.get_queryset,
+                filters=self.get_filters(),
+                category=self.category,
+                number=number,
+                per_page=page_size,
+                strategy=self.request.strategy,
+            )
+        except InvalidPage as e:
+            raise Http404(
+                _("Invalid page (%(page_number)s): %(message)s") % {"page_number": number, "message": str(e)}
+            ) from e
+        return (page.paginator, page, page.object_list, page.has_other_pages())
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        page = ctx["page_obj"]
-        page.object_list = list(page.object_list)
-        ctx["products"] = page.object_list
-        selectors.products_attach_purchase_info(products=page.object_list, strategy=self.request.strategy)
+        ctx["products"] = ctx["page_obj"].object_list
         filters = self.get_filters()
         querystring = self.request.GET.copy()
         querystring.pop(self.page_kwarg, None)

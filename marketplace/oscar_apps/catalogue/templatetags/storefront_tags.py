@@ -92,8 +92,14 @@ def storefront_fragment(parser, token):
 
 @register.filter
 def storefront_pks(objects) -> str:
-    """"1,5,9": the primary keys of a page of objects, for a fragment key."""
-    return ",".join(str(obj.pk) for obj in objects)
+    """"1,5,9": the primary keys of a page of objects, for a fragment key.
+
+    A page from the listing cache (selectors.ProductsByPk) knows them without loading its products.
+    """
+    pks = getattr(objects, "pks", None)
+    if pks is None:
+        pks = [obj.pk for obj in objects]
+    return ",".join(str(pk) for pk in pks)
 
 
 @register.simple_tag
