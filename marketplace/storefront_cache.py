@@ -19,7 +19,8 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar, Token
 from functools import wraps
 from typing import Any
 
@@ -39,6 +40,51 @@ CSRF_PLACEHOLDER = "__storefront_csrf_token__"
 NEUTRAL_COOKIES = frozenset({settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME})
 
 
+# --- One round trip for the values every signed-in page reads -------------------------------
+#
+# A signed-in page reads the storefront version, the menu, the filter choices, the blocked
+# vendors, the user's permissions, unread notifications and open basket, and the offers
+# flags: about eight Redis round trips. The layout's middleware asks for all of them in one
+# MGET at the start of the request (`request_values_prefetch`); the readers below take them
+# from there. Every write or invalidation through these helpers updates the prefetched copy,
+# so a change made by the request itself is seen by the rest of it.
+
+_NOT_PREFETCHED = object()
+_request_values: ContextVar[dict | None] = ContextVar("storefront_request_values", default=None)
+
+
+def request_values_prefetch(keys: Iterable[str]) -> Token:
+    """Read `keys` in one MGET for the rest of this request (a failed read: every key a miss)."""
+    keys = list(keys)
+    found = cache.get_many(keys)
+    return _request_values.set({key: found.get(key) for key in keys})
+
+
+def request_values_end(token: Token) -> None:
+    _request_values.reset(token)
+
+
+def prefetched(key: str):
+    """The value this request prefetched for `key` (None: a miss), or `_NOT_PREFETCHED`."""
+    values = _request_values.get()
+    if values is None:
+        return _NOT_PREFETCHED
+    return values.get(key, _NOT_PREFETCHED)
+
+
+def prefetched_is_missing(value) -> bool:
+    return value is _NOT_PREFETCHED
+
+
+def prefetched_update(values: dict) -> None:
+    """Keep this request's prefetched copy in step with a write (None: deleted)."""
+    current = _request_values.get()
+    if current is not None:
+        for key, value in values.items():
+            if key in current:
+                current[key] = value
+
+
 def cache_seconds() -> int:
     return int(getattr(settings, "STOREFRONT_CACHE_SECONDS", 5))
 
@@ -55,6 +101,8 @@ def storefront_version_bump() -> str:
     """Make every cached storefront value stale; never raises (a dead cache leaves the bump pending)."""
     global _bump_pending, _bump_retry_at
     version = uuid.uuid4().hex[:12]
+    # The rest of this request sees the bump too, even while the cache is down.
+    prefetched_update({VERSION_KEY: version})
     if _bump_pending and time.monotonic() < _bump_retry_at:
         return version  # the cache failed a moment ago: do not make every read wait for it again
     try:
@@ -89,9 +137,13 @@ def _get_current(key: str):
     """
     if _bump_pending:
         storefront_version_bump_apply_pending()
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY) or storefront_version_bump()
-    stored = found.get(key)
+    version, stored = prefetched(VERSION_KEY), prefetched(key)
+    if prefetched_is_missing(version):
+        found = cache.get_many([VERSION_KEY, key])
+        version, stored = found.get(VERSION_KEY), found.get(key)
+    elif prefetched_is_missing(stored):
+        stored = cache.get(key)
+    version = version or storefront_version_bump()
     if stored is not None and stored[0] == version:
         return version, stored[1]
     return version, None
@@ -99,6 +151,13 @@ def _get_current(key: str):
 
 def _set_current(key: str, version: str, value) -> None:
     cache.set(key, (version, value), timeout=cache_seconds())
+    prefetched_update({key: (version, value)})
+
+
+def request_keys(*, language: str) -> list[str]:
+    """The storefront keys every storefront page reads (for `request_values_prefetch`)."""
+    names = ["vendor-choices", "blocked-partners", "packaging-products", f"category-menu:{language}"]
+    return [VERSION_KEY, *(f"storefront:{name}" for name in names)]
 
 
 def current_get(*, name: str) -> tuple[str, Any]:

@@ -411,7 +411,7 @@ def order_quote_adjust(request, slug):
 @login_required
 def order_detail(request, slug, pk):
     organisation, role = _organisation(request, slug)
-    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk)
+    bulk_order = selectors.bulk_order_get(organisation=organisation, pk=pk, with_lines=True)
     return render(
         request,
         "procurement/order_detail.html",

@@ -38,6 +38,7 @@ from oscar.core.loading import get_model
 
 from marketplace.storefront_cache import VERSION_KEY as STOREFRONT_VERSION_KEY
 from marketplace.storefront_cache import cache_seconds as storefront_cache_seconds
+from marketplace.storefront_cache import prefetched, prefetched_is_missing, prefetched_update
 
 from .user_cache import user_cache_clear, user_cached
 
@@ -62,8 +63,10 @@ def _new_version() -> str:
 
 
 def _set_versions(keys: list[str]) -> None:
+    versions = {key: _new_version() for key in keys}
+    prefetched_update(versions)
     try:
-        cache.set_many({key: _new_version() for key in keys}, timeout=VERSION_TIMEOUT_SECONDS)
+        cache.set_many(versions, timeout=VERSION_TIMEOUT_SECONDS)
     except Exception:  # noqa: BLE001 - a cache outage must not fail the basket change
         logger.warning("layout cache unavailable; cart summaries expire in %s s", TIMEOUT_SECONDS)
 
@@ -123,7 +126,12 @@ def cart_summary_parts(request, render: Callable[[], dict[str, Any]]) -> dict[st
         if not basket_id:
             return render()
         version_key, summary_key = _version_key(basket_id), _summary_key(basket_id)
-        found = cache.get_many([version_key, STOREFRONT_VERSION_KEY, OFFERS_VERSION_KEY, summary_key])
+        wanted = [version_key, STOREFRONT_VERSION_KEY, OFFERS_VERSION_KEY, summary_key]
+        # The storefront and offers versions usually come from the request's one MGET.
+        found = {key: prefetched(key) for key in wanted}
+        missing = [key for key, value in found.items() if prefetched_is_missing(value)]
+        found.update(cache.get_many(missing) if missing else {})
+        found = {key: value for key, value in found.items() if not prefetched_is_missing(value)}
     except Exception:  # noqa: BLE001 - a cache outage is a miss
         logger.warning("layout cache unavailable; rendering the mini-basket", exc_info=True)
         return render()
@@ -141,6 +149,7 @@ def cart_summary_parts(request, render: Callable[[], dict[str, Any]]) -> dict[st
                     timeout = None if key == STOREFRONT_VERSION_KEY else VERSION_TIMEOUT_SECONDS
                     cache.add(key, _new_version(), timeout=timeout)
             now = cache.get_many(list(keys))
+            prefetched_update(now)
             versions = tuple(now.get(key) for key in keys)
         except Exception:  # noqa: BLE001
             return render()

@@ -6,6 +6,8 @@ from django.core.cache import cache
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from marketplace.storefront_cache import prefetched, prefetched_is_missing, prefetched_update
+
 logger = logging.getLogger(__name__)
 
 KEY = "layout:offers-exist"
@@ -22,12 +24,15 @@ def _offers_exist_query() -> bool:
 
 def offers_exist() -> bool:
     try:
-        value = cache.get(KEY)
+        value = prefetched(KEY)
+        if prefetched_is_missing(value):
+            value = cache.get(KEY)
     except Exception:  # noqa: BLE001 - a cache outage is a miss
         logger.warning("layout cache unavailable; checking offers in the database")
         return _offers_exist_query()
     if value is None:
         value = _offers_exist_query()
+        prefetched_update({KEY: value})
         try:
             cache.set(KEY, value, timeout=TIMEOUT_SECONDS)
         except Exception:  # noqa: BLE001
@@ -37,6 +42,7 @@ def offers_exist() -> bool:
 
 def offers_exist_forget() -> None:
     def delete() -> None:
+        prefetched_update({KEY: None})
         try:
             cache.delete(KEY)
         except Exception:  # noqa: BLE001

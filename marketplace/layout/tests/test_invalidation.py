@@ -233,3 +233,36 @@ def test_a_cached_listing_page_beyond_the_last_is_still_not_found(client, buyer,
     assert client.get("/da/catalogue/?page=1").status_code == 200  # from the listing cache
     assert client.get("/da/catalogue/?page=999").status_code == 404
     assert client.get("/da/catalogue/?page=abc").status_code == 404
+
+
+@pytest.mark.django_db
+def test_signed_in_product_page_from_the_cache_shows_a_price_stock_and_review_change_on_the_next_page(
+    client, buyer, listing_cached
+):
+    from oscar.core.loading import get_model
+
+    ProductReview = get_model("reviews", "ProductReview")
+    record = _first_listed_record()
+    url = record.product.get_absolute_url()
+    client.get(url)  # the product with its offers now cached
+    html, product_queries = _listing(client, url)
+    assert "401,25" not in html
+    assert product_queries == 1  # only the reviews count and the buyer's own facts
+
+    assert 'id="add_to_basket_form"' in html
+    assert "review-list" not in html
+
+    record.price = Decimal("321.00")  # 401,25 kr. incl. VAT
+    record.save()
+    assert "401,25" in client.get(url).content.decode()
+
+    record.num_in_stock = 0
+    record.save()
+    assert 'id="add_to_basket_form"' not in client.get(url).content.decode()  # nothing to add any more
+
+    ProductReview.objects.create(
+        product=record.product, user=buyer, title="Rigtig god marmelade", body="Meget god.", score=5,
+        status=ProductReview.APPROVED,
+    )
+    html = client.get(url).content.decode()
+    assert 'class="list-unstyled review-list"' in html and "Rigtig god marmelade" in html

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
@@ -102,9 +103,9 @@ def product_queryset_for_detail() -> QuerySet:
     )
 
 
-def product_queryset_for_detail_of(*, user) -> QuerySet:
-    """The product page's queryset with what the page asks about the product in the same query:
-    approved reviews, and for a signed-in user whether they reviewed it or await its stock."""
+def _product_user_facts(*, user) -> dict:
+    """Annotations for what the product page asks about the product: approved reviews, and for a
+    signed-in user whether they reviewed it or await its stock."""
     ProductReview = get_model("reviews", "ProductReview")
     ProductAlert = get_model("customer", "ProductAlert")
     approved = (
@@ -114,15 +115,36 @@ def product_queryset_for_detail_of(*, user) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    queryset = product_queryset_for_detail().annotate(approved_reviews=Coalesce(Subquery(approved), 0))
+    facts: dict[str, Any] = {"approved_reviews": Coalesce(Subquery(approved), 0)}
     if getattr(user, "is_authenticated", False):
-        queryset = queryset.annotate(
+        facts.update(
             user_has_reviewed=Exists(ProductReview.objects.filter(product=OuterRef("pk"), user=user)),
             user_has_active_alert=Exists(
                 ProductAlert.objects.filter(product=OuterRef("pk"), user=user, status=ProductAlert.ACTIVE)
             ),
         )
-    return queryset
+    return facts
+
+
+def product_for_detail_page(*, pk: int, user):
+    """The product page's product with what the page asks about it, or None if not in the storefront.
+
+    The product with its offers, vendors, images, categories and attribute values is
+    cached under the storefront version, which any change to them bumps; only the
+    reviews count and the user's own facts are read on every request (one query).
+    """
+    product = storefront_cache.cached(
+        name=f"product-detail:{pk}", loader=lambda: product_queryset_for_detail().filter(pk=pk).first()
+    )
+    if product is None:
+        return None
+    facts = _product_user_facts(user=user)
+    found = Product.objects.filter(pk=pk).annotate(**facts).values(*facts).first()
+    if found is None:
+        return None
+    for name, value in found.items():
+        setattr(product, name, value)
+    return product
 
 
 def product_user_facts_attach(*, product, user) -> None:
@@ -316,7 +338,7 @@ class _CountedPaginator(Paginator):
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._known_count
 
 
@@ -383,12 +405,12 @@ def product_listing_page(
             count, pks = stored
             paginator = _CountedPaginator(count=count, per_page=per_page)
             number = paginator.validate_number(paginator.num_pages if number == "last" else number)
-            return paginator._get_page(ProductsByPk(pks=pks, strategy=strategy), number, paginator)
-    paginator = Paginator(queryset_factory(), per_page)
-    page = paginator.page(paginator.num_pages if number == "last" else number)
+            return Page(ProductsByPk(pks=pks, strategy=strategy), number, paginator)
+    listing = Paginator(queryset_factory(), per_page)
+    page = listing.page(listing.num_pages if number == "last" else number)
     page.object_list = list(page.object_list)
     products_attach_purchase_info(products=page.object_list, strategy=strategy)
     if version is not None:
-        value = (paginator.count, [product.pk for product in page.object_list])
+        value = (listing.count, [product.pk for product in page.object_list])
         storefront_cache.current_set(name=name, version=version, value=value)
     return page

@@ -158,7 +158,7 @@ class ProductDetailView(PageCacheMixin, DetailView):
         if hasattr(self, "object"):
             return self.object
         pk = self.kwargs["pk"]
-        product = selectors.product_queryset_for_detail_of(user=self.request.user).filter(pk=pk).first()
+        product = selectors.product_for_detail_page(pk=pk, user=self.request.user)
         if product is None and self.request.user.is_staff:
             product = Product.objects.filter(pk=pk).first()
         if product is None:

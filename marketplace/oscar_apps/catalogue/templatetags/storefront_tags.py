@@ -9,22 +9,32 @@ from oscar.core.thumbnails import get_thumbnailer
 register = template.Library()
 logger = logging.getLogger(__name__)
 
-# (source file name, size) -> thumbnail URL, per process. A thumbnail's URL
-# depends only on its source file and size, and a changed image is a new
-# file name, so this never goes stale; it saves sorl's key-value lookup (a
-# cache round trip) for every product card.
-_THUMBNAIL_URLS: dict[tuple[str, str], str] = {}
+# (source file name, size, options) -> thumbnail URL, per process. A thumbnail's URL
+# depends only on its source file, size and options, and a changed image is a new
+# file name, so this never goes stale; it saves sorl's key-value lookup (a cache
+# round trip) for every picture on the page: no thumbnail work in a request once
+# the thumbnail exists.
+_THUMBNAIL_URLS: dict[tuple, str] = {}
 _MAX_ENTRIES = 20_000
 
 
+def thumbnail_urls_forget() -> None:
+    """Forget the remembered URLs (a test whose media folder is new, like sorl's `kvstore.clear()`)."""
+    _THUMBNAIL_URLS.clear()
+
+
 @register.simple_tag
-def storefront_thumbnail_url(source, size: str) -> str:
-    """Like Oscar's `oscar_thumbnail source size upscale=False`, returning the URL."""
-    key = (getattr(source, "name", "") or str(source), size)
+def storefront_thumbnail_url(source, size: str, **options) -> str:
+    """Like Oscar's `oscar_thumbnail source size ...` (upscale=False unless given), returning the URL.
+
+        {% storefront_thumbnail_url image.original "176x176" crop="center" as thumb_url %}
+    """
+    options.setdefault("upscale", False)
+    key = (getattr(source, "name", "") or str(source), size, tuple(sorted(options.items())))
     url = _THUMBNAIL_URLS.get(key)
     if url is None:
         try:
-            url = get_thumbnailer().generate_thumbnail(source, size=size, upscale=False).url
+            url = get_thumbnailer().generate_thumbnail(source, size=size, **options).url
         except Exception:  # noqa: BLE001 - like Oscar's tag: a broken image must not break the listing
             if getattr(settings, "OSCAR_THUMBNAIL_DEBUG", settings.DEBUG):
                 raise
