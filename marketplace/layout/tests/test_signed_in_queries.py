@@ -199,7 +199,7 @@ def test_municipal_order_page_stays_within_12_queries_whatever_the_number_of_rec
             )
         return _count(client, f"/da/kommune/{organisation.slug}/ordrer/{order.pk}/")
 
-    few, many = order_page(3), order_page(20)  # the demo stock makes 27 baskets at most
+    few, many = order_page(3), order_page(20)
 
     assert few == many, (few, many)
     assert many <= LIMIT, many
