@@ -278,21 +278,22 @@ class Municipality:
     approver: object
 
 
-def municipality(*, slug: str = "testkommune", buyer_email: str = "indkob@testkommune.example",
+def municipality(*, name: str = "Testkommune", slug: str = "testkommune",
+                 buyer_email: str = "indkob@testkommune.example",
                  approver_email: str = "godkender@testkommune.example", approval_limit="10000.00",
                  tiers=((20, "3"), (50, "5"), (200, "8"))) -> Municipality:
     """An organisation with two EAN units, a buyer and an approver (both log in with `PASSWORD`)."""
     from procurement.models import Membership, Organisation, OrganisationLocation, VolumePriceTier
 
     organisation = Organisation.objects.create(
-        name="Testkommune", slug=slug, cvr="12345674", street="Rådhuspladsen 1", postcode="8000",
+        name=name, slug=slug, cvr="12345674", street="Rådhuspladsen 1", postcode="8000",
         city="Aarhus C", invoice_email=f"faktura@{slug}.example", approval_limit=Decimal(approval_limit),
     )
     location = OrganisationLocation.objects.create(
         organisation=organisation, ean="5798009999009", unit_name="Borgerservice"
     )
     OrganisationLocation.objects.create(organisation=organisation, ean="5798009999016", unit_name="Kultur")
-    buyer = UserFactory(username=buyer_email, first_name="Indkøb", last_name="Testkommune")
+    buyer = UserFactory(username=buyer_email, first_name="Indkøb", last_name=name)
     approver = UserFactory(username=approver_email, first_name="Grete", last_name="Godkender")
     Membership.objects.create(organisation=organisation, user=buyer, role=Membership.Role.BUYER)
     Membership.objects.create(organisation=organisation, user=approver, role=Membership.Role.APPROVER)

@@ -170,6 +170,29 @@ def municipality(demo_data):
     )
 
 
+@pytest.fixture
+def municipal_buyers(shop):
+    """`municipality` made with factories instead of the demo seed (which the browser tests keep).
+
+    Eksempel Kommune with two EAN units, a buyer, an approver and the factory shop's first
+    ready-made basket (tests/factories.py).
+    """
+    from baskets.selectors import published_designs
+    from tests.factories import municipality as municipality_create
+
+    town = municipality_create(
+        name="Eksempel Kommune", slug="eksempel-kommune",
+        buyer_email="indkob@eksempel-kommune.example", approver_email="godkender@eksempel-kommune.example",
+    )
+    return SimpleNamespace(
+        organisation=town.organisation,
+        location=town.location,
+        buyer=town.buyer,
+        approver=town.approver,
+        design=published_designs().first(),
+    )
+
+
 def draft_for(*, design, count: int, days_ahead: int = 14, per_recipient: int = 1):
     """A confirmed-looking draft: `count` recipients with distinct addresses."""
     from procurement.services import BulkOrderDraft, RecipientData

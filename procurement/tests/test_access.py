@@ -13,6 +13,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
+@pytest.fixture
 def other_organisation(municipality, django_capture_on_commit_callbacks):
     """Organisation B with a placed, invoiced and credited order, and a placed one with its invoice."""
     m = municipality

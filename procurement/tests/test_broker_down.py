@@ -18,6 +18,12 @@ from procurement.tests.conftest import draft_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _awaiting_approval(m):
     m.organisation.approval_limit = Decimal("100")
     m.organisation.save()

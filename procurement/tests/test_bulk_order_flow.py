@@ -14,6 +14,12 @@ from procurement.tests.conftest import draft_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _order(m, count, capture, **kwargs):
     with capture(execute=True):
         return services.bulk_order_create(
@@ -221,7 +227,7 @@ def test_approval_without_stock_is_refused_with_the_reason_and_nothing_placed(
     bulk_order = _order(m, 40, django_capture_on_commit_callbacks)
     product = m.design.items.first().product
     get_model("partner", "StockRecord").objects.filter(product=product).update(num_in_stock=3)
-    # and no enterprise can make more of it (the demo's shared offers have capacity)
+    # and no enterprise can make more of it (no offer of it keeps any weekly capacity)
     from supply.models import OfferCapacity
 
     OfferCapacity.objects.filter(stockrecord__product=product).update(units_per_week=0)

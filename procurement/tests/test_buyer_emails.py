@@ -13,6 +13,12 @@ from procurement.tests.conftest import draft_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _order(m, capture, *, limit="100", language="da"):
     m.organisation.approval_limit = Decimal(limit)
     m.organisation.save()

@@ -13,6 +13,12 @@ StockRecord = get_model("partner", "StockRecord")
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def test_cancelling_a_placed_bulk_order_cancels_its_vendor_orders_and_gives_back_the_stock(
     municipality, django_capture_on_commit_callbacks
 ):

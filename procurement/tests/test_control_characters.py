@@ -14,6 +14,12 @@ from procurement.views import DRAFT_KEY
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _draft_in_session(client, m, **kwargs):
     session = client.session
     session[DRAFT_KEY.format(m.organisation.pk)] = draft_for(design=m.design, count=5, **kwargs).as_session()

@@ -14,6 +14,12 @@ from procurement.tests.conftest import draft_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _amounts(html: str, css_class: str) -> list[Decimal]:
     """The kr. amounts in the 6th column of the table with this class, as Decimals."""
     table = re.split(rf'<table class="[^"]*\b{css_class}\b[^"]*"', html)[1].split("</tbody>")[0]

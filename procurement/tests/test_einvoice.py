@@ -13,6 +13,12 @@ from procurement.tests.conftest import draft_for
 NS = {"cbc": ubl.NS_CBC, "cac": ubl.NS_CAC}
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _assert_valid(checker, xml: bytes, tmp_path):
     assert checker.xsd_errors(xml) == []
     result = checker.rule_failures(xml, tmp_path)

@@ -12,6 +12,12 @@ from procurement.tests.conftest import draft_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _above_limit(m, *, user, capture):
     m.organisation.approval_limit = Decimal("100")
     m.organisation.save()

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _placed(m, capture):
     m.organisation.approval_limit = Decimal("100000000")
     m.organisation.save()

@@ -13,6 +13,12 @@ from procurement.services import bulk_orders
 from procurement.tests.conftest import draft_for
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_invoices_get_consecutive_numbers(municipality, monkeypatch):
     m = municipality

@@ -18,6 +18,12 @@ NS = {"cbc": ubl.NS_CBC, "cac": ubl.NS_CAC}
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _danish(amount: Decimal) -> str:
     whole, cents = f"{amount:.2f}".split(".")
     return f"{int(whole):,}".replace(",", ".") + "," + cents

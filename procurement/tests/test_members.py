@@ -14,6 +14,12 @@ from procurement.tests.conftest import draft_for
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def test_staff_invitation_email_lets_the_user_join_as_approver(client, municipality, admin_user):
     slug = municipality.organisation.slug
     client.force_login(admin_user)

@@ -11,6 +11,12 @@ from procurement.views import DRAFT_KEY
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _single(m, **overrides):
     data = {
         "design": m.design.pk,

@@ -16,6 +16,12 @@ BAD_CHECK_DIGIT = "5798000012342"
 
 
 @pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
+@pytest.fixture
 def admin_member(municipality):
     membership = Membership.objects.get(organisation=municipality.organisation, user=municipality.approver)
     membership.is_admin = True

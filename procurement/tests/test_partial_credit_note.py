@@ -19,6 +19,12 @@ NS = {
 
 
 @pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
+@pytest.fixture
 def placed(municipality, django_capture_on_commit_callbacks):
     m = municipality
     bulk_order = _approve(

@@ -23,6 +23,12 @@ StockRecord = get_model("partner", "StockRecord")
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _kr(amount: Decimal, space: str = " ") -> str:
     """Danish format as the pages print it: 8.568,00 kr. (a no-break space before kr. in HTML)."""
     whole, cents = f"{amount:.2f}".split(".")

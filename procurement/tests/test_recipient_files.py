@@ -15,6 +15,12 @@ from procurement.recipients import MAX_ROWS, RecipientFileError, recipients_pars
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 @pytest.fixture(autouse=True)
 def danish():
     with translation.override("da"):

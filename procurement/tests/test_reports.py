@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
+@pytest.fixture
 def placed(municipality, django_capture_on_commit_callbacks):
     m = municipality
     m.organisation.approval_limit = Decimal("1000000")
@@ -153,12 +159,11 @@ def test_impact_report_csv_neutralises_a_vendor_name_that_looks_like_a_formula(c
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row)
 
 
-def test_the_hubs_assembly_plan_for_a_bulk_order_points_plainly_to_the_delivery_list(client, placed):
-    from django.contrib.auth import get_user_model
+def test_the_hubs_assembly_plan_for_a_bulk_order_points_plainly_to_the_delivery_list(client, placed, shop):
     from django.core import mail
     from django.urls import reverse
 
-    hub = get_user_model().objects.get(email="verdensbutikken@faelleskurv.example")
+    hub = shop.vendor_user("verdensbutikken")
     client.force_login(hub)
     manifest = reverse("procurement:order-manifest", args=[placed.organisation.slug, placed.pk])
 

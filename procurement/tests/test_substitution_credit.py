@@ -18,12 +18,19 @@ from procurement.models import Invoice
 from procurement.tests.test_bulk_order_flow import _approve, _order
 from procurement.tests.test_einvoice import _assert_valid
 from supply.models import OfferCapacity
+from tests.factories import vendor
 
 pytestmark = pytest.mark.django_db
 Partner = get_model("partner", "Partner")
 Product = get_model("catalogue", "Product")
 ProductCategory = get_model("catalogue", "ProductCategory")
 StockRecord = get_model("partner", "StockRecord")
+
+
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
 
 
 @pytest.fixture
@@ -49,12 +56,8 @@ def declined(municipality, django_capture_on_commit_callbacks):
     OfferCapacity.objects.filter(stockrecord__in=others).delete()
     # a product of the same category, 10 % cheaper, from a vendor outside this order
     category = line.product.categories.first()
-    outsider = (
-        Partner.objects.exclude(vendor_orders__order=order)
-        .exclude(vendor_profile__is_hub=True)
-        .exclude(vendor_profile__isnull=True)
-        .first()
-    )
+    outsider = vendor("udefra", name="Værkstedet Udefra", is_rsov=True)
+    assert not Partner.objects.filter(pk=outsider.pk, vendor_orders__order=order).exists()
     substitute = Product.objects.create(
         title="Erstatningsvare", product_class=line.product.product_class, is_public=True
     )

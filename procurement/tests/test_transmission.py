@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
+@pytest.fixture
 def outbox(settings, tmp_path):
     settings.EINVOICE_OUTBOX_DIR = str(tmp_path / "outbox")
     return tmp_path / "outbox"

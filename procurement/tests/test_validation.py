@@ -15,6 +15,12 @@ from procurement.views import DRAFT_KEY
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def municipality(municipal_buyers):
+    """Factory data (procurement/tests/conftest.py: municipal_buyers), not the demo seed."""
+    return municipal_buyers
+
+
 def _admin_add(client, admin_user, **overrides):
     data = {
         "name": "Testby Kommune",
