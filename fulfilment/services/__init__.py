@@ -22,6 +22,7 @@ from .events import (
     SHIPPING_EVENT_DELIVERED_TO_HUB,
     SHIPPING_EVENT_PACKED,
     SHIPPING_EVENT_SHIPPED,
+    order_status_change,
     order_status_follow,
 )
 from .payouts import (
@@ -85,6 +86,7 @@ __all__ = [
     "order_split",
     "order_split_difference",
     "order_split_register",
+    "order_status_change",
     "order_status_follow",
     "orders_pending_split",
     "orders_refund_reversal_pending",

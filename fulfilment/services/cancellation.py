@@ -23,8 +23,8 @@ from ..signals import order_units_cancelled
 from .amounts import vendor_orders_recompute
 from .events import (
     SHIPPING_EVENT_CANCELLED,
-    _order_status_change,
     _shipping_event_record,
+    order_status_change,
     order_status_follow,
 )
 from .payouts import _vendor_order_payout_cancel, vendor_order_payout_reverse
@@ -242,7 +242,7 @@ def _unsplit_order_release(*, order) -> None:
     state.last_error = "cancelled before the split: no vendor orders"
     state.save(update_fields=["split_at", "last_error"])
     if order.status != OrderStatus.CANCELLED and OrderStatus.CANCELLED in order.available_statuses():
-        _order_status_change(order, OrderStatus.CANCELLED)
+        order_status_change(order=order, status=OrderStatus.CANCELLED)
 
 
 def _capacity_release(*, order, stockrecord_ids) -> None:

@@ -69,7 +69,7 @@ def _shipping_event_record(
     )
 
 
-def _order_status_change(order, status: str) -> None:
+def order_status_change(*, order, status: str) -> None:
     """Oscar's handler moves the order (Order.set_status: the pipeline, the lines' cascade, the signal)."""
     EventHandler().handle_order_status_change(order, status)
 
@@ -78,9 +78,9 @@ def _order_status_move(order, target: str) -> None:
     if order.status == target:
         return
     if target not in order.available_statuses() and OrderStatus.BEING_PROCESSED in order.available_statuses():
-        _order_status_change(order, OrderStatus.BEING_PROCESSED)
+        order_status_change(order=order, status=OrderStatus.BEING_PROCESSED)
     if target in order.available_statuses():
-        _order_status_change(order, target)
+        order_status_change(order=order, status=target)
 
 
 def order_status_follow(*, order_id: int) -> None:

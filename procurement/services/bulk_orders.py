@@ -21,7 +21,12 @@ from oscar.core.loading import get_class, get_model
 from oscar.core.prices import Price
 
 from baskets.services import GiftBasketError, gift_basket_add_to_cart
-from fulfilment.services import CancellationError, order_cancel, order_delivery_date_request
+from fulfilment.services import (
+    CancellationError,
+    order_cancel,
+    order_delivery_date_request,
+    order_status_change,
+)
 from marketplace.control_characters import validate_no_control_characters, validate_single_line
 from marketplace.countries import denmark
 from marketplace.order_status import OrderStatus
@@ -604,7 +609,7 @@ def bulk_order_cancel(*, bulk_order: BulkOrder, user) -> BulkOrder:
             raise ProcurementError(str(exc)) from exc
         order.refresh_from_db()
         if order.status != OrderStatus.CANCELLED and OrderStatus.CANCELLED in order.available_statuses():
-            order.set_status(OrderStatus.CANCELLED)
+            order_status_change(order=order, status=OrderStatus.CANCELLED)
     if invoice is not None:
         credit_note_issue(invoice=invoice)
     return bulk_order

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fulfilment.services import order_payouts_request
+from fulfilment.services import order_payouts_request, order_status_change
 from marketplace.order_status import OrderStatus
 from marketplace.tasks_enqueue import enqueue_on_commit
 
@@ -409,6 +409,6 @@ def invoice_mark_paid(*, invoice: Invoice, user) -> Invoice:
     order = invoice.bulk_order.order
     if order is not None:
         if order.status == OrderStatus.PENDING and OrderStatus.PAID in order.available_statuses():
-            order.set_status(OrderStatus.PAID)
+            order_status_change(order=order, status=OrderStatus.PAID)
         order_payouts_request(order=order)
     return invoice
