@@ -48,6 +48,7 @@ run: seed
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # mypy with django-stubs on the services, selectors and tasks (pyproject.toml [tool.mypy]).
 typecheck: install-dev
@@ -68,6 +69,7 @@ einvoice-rules: install-dev
 # The inner loop: no browser and no real-worker tests, stop at the first failure.
 test-fast: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -m "not browser and not worker" -x -q
 
 # Translations (docs: CONTRIBUTING.md): `make makemessages` collects new msgids into

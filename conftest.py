@@ -83,9 +83,26 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     }
     log = open(ROOT / f".celery-worker-{queue}.log", "w+")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=solo",
-         "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -174,8 +191,9 @@ def stripe_double(settings):
     from stripe_double import StripeDouble
 
     # Failed webhooks are redelivered like Stripe does, on a fast schedule (0.2 s, 0.4 s, ...).
-    double = StripeDouble(webhook_secret="whsec_test_double",
-                          webhook_retry_delays=(0.2, 0.4, 0.8, 1.6)).start()
+    double = StripeDouble(
+        webhook_secret="whsec_test_double", webhook_retry_delays=(0.2, 0.4, 0.8, 1.6)
+    ).start()
     settings.STRIPE_API_BASE = double.url
     settings.STRIPE_SECRET_KEY = "sk_test_double"
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_double"
@@ -183,7 +201,6 @@ def stripe_double(settings):
     yield double
     double.wait_for_webhooks(5)
     double.stop()
-
 
 
 @contextmanager

@@ -24,11 +24,17 @@ class ComposerFilterForm(forms.Form):
     rsov = forms.BooleanField(label=_("Only registered social enterprises (RSØV)"), required=False)
     # Bounded, so "1e309" or forty nines get the field's message instead of a 500 in the query.
     price_min = forms.DecimalField(
-        label=_("Price from (kr.)"), required=False, min_value=0, decimal_places=2,
+        label=_("Price from (kr.)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
         validators=[_price_at_most],
     )
     price_max = forms.DecimalField(
-        label=_("Price to (kr.)"), required=False, min_value=0, decimal_places=2,
+        label=_("Price to (kr.)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
         validators=[_price_at_most],
     )
     in_stock = forms.BooleanField(label=_("Only in stock"), required=False)

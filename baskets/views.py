@@ -120,7 +120,6 @@ def front_page(request):
     )
 
 
-
 def index(request):
     """Ready-made baskets and the basket types to start from."""
     designs = list(published_designs())

@@ -131,8 +131,9 @@ def main() -> None:
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{database_name(args.products)}"')
-    env = django_env(args.products, EMAIL_URL="memorymail://", CACHE_KEY_PREFIX="bench-orders",
-                     DJANGO_LOG_LEVEL="WARNING")
+    env = django_env(
+        args.products, EMAIL_URL="memorymail://", CACHE_KEY_PREFIX="bench-orders", DJANGO_LOG_LEVEL="WARNING"
+    )
     env["DATABASE_URL"] = f"{PG_SERVER}/{scratch}"
     env["PYTHONPATH"] = f"{ROOT}:{ROOT / 'bench'}"
     subprocess.run([PYTHON, "-c", MEASURE, str(args.orders)], cwd=ROOT, env=env, check=True)

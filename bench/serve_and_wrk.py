@@ -92,10 +92,19 @@ def bench_mode(*, mode: str, args, pages: dict, out: Path, cookie: str = "") -> 
     base = f"http://127.0.0.1:{port}"
     env = django_env(args.products, STOREFRONT_PAGE_CACHE=mode != "render")
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "marketplace.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-         "--error-logfile", str(out / f"gunicorn-{mode}.log")],
-        cwd=ROOT, env=env,
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "marketplace.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--error-logfile",
+            str(out / f"gunicorn-{mode}.log"),
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_until_up(base)
@@ -106,8 +115,16 @@ def bench_mode(*, mode: str, args, pages: dict, out: Path, cookie: str = "") -> 
         rows = []
         for run_no in range(1, args.runs + 1):
             for name, path in pages.items():
-                command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}",
-                           "--timeout", "30s", "--latency", base + path]
+                command = [
+                    "wrk",
+                    f"-t{args.threads}",
+                    f"-c{args.connections}",
+                    f"-d{args.duration}",
+                    "--timeout",
+                    "30s",
+                    "--latency",
+                    base + path,
+                ]
                 if cookie and name != "ceiling":
                     command[1:1] = ["-H", f"Cookie: {cookie}"]
                 print(f"  [{mode} run {run_no}] {' '.join(command)}", flush=True)
@@ -122,7 +139,7 @@ def bench_mode(*, mode: str, args, pages: dict, out: Path, cookie: str = "") -> 
 
 
 def print_table(rows: list[dict]) -> None:
-    for (mode, run_no) in sorted({(r["mode"], r["run"]) for r in rows}):
+    for mode, run_no in sorted({(r["mode"], r["run"]) for r in rows}):
         subset = [r for r in rows if r["mode"] == mode and r["run"] == run_no]
         ceiling = next(r["rps"] for r in subset if r["page"] == "ceiling")
         print(f"\n### mode={mode}, run {run_no}\n")
@@ -132,8 +149,10 @@ def print_table(rows: list[dict]) -> None:
             ratio = r["rps"] / ceiling
             target = TARGETS.get(mode, {}).get(r["page"])
             verdict = "" if target is None else f">= {target} " + ("ok" if ratio >= target else "MISSED")
-            print(f"| {r['page']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio:.3f} "
-                  f"| {verdict} | {r['bad']} | {r['errors']} |")
+            print(
+                f"| {r['page']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p99']:.1f} | {ratio:.3f} "
+                f"| {verdict} | {r['bad']} | {r['errors']} |"
+            )
 
 
 def print_summary(rows: list[dict]) -> None:
@@ -166,8 +185,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--modes", nargs="+", default=["cached", "render", "signed-in"],
-                        choices=["cached", "render", "signed-in"])
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        default=["cached", "render", "signed-in"],
+        choices=["cached", "render", "signed-in"],
+    )
     parser.add_argument("--pages", nargs="*", help="only these pages (the ceiling is always included)")
     args = parser.parse_args()
 
@@ -177,8 +200,16 @@ def main() -> None:
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
     env["PYTHONPATH"] = f"{ROOT}:{ROOT / 'bench'}"
     pages = json.loads(
-        subprocess.run([PYTHON, str(ROOT / "bench/_pages.py")], cwd=ROOT, env=env, check=True,
-                       capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        subprocess.run(
+            [PYTHON, str(ROOT / "bench/_pages.py")],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     if args.pages:
         pages = {k: v for k, v in pages.items() if k == "ceiling" or k in args.pages}
@@ -189,18 +220,29 @@ def main() -> None:
     cookie = ""
     if "signed-in" in args.modes:
         cookie = json.loads(
-            subprocess.run([PYTHON, str(ROOT / "bench/_pages.py"), "--signed-in-cookie"], cwd=ROOT, env=env,
-                           check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            subprocess.run(
+                [PYTHON, str(ROOT / "bench/_pages.py"), "--signed-in-cookie"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
         )
     rows = []
     for mode in args.modes:
-        rows += bench_mode(mode=mode, args=args, pages=pages, out=out,
-                           cookie=cookie if mode == "signed-in" else "")
+        rows += bench_mode(
+            mode=mode, args=args, pages=pages, out=out, cookie=cookie if mode == "signed-in" else ""
+        )
     (out / "results.json").write_text(json.dumps(rows, indent=1))
     print_table(rows)
     print_summary(rows)
-    print("\nShared, noisy 2-vCPU machine: wrk, gunicorn, PostgreSQL and Redis share the cores "
-          "with other work; compare ratios from the same run.")
+    print(
+        "\nShared, noisy 2-vCPU machine: wrk, gunicorn, PostgreSQL and Redis share the cores "
+        "with other work; compare ratios from the same run."
+    )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,5 @@
 """E-mails to vendors (pick lists) and to the hub (assembly plan)."""
 
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -176,48 +175,70 @@ def substitution_send(*, substitution_ids: list[int], event: str) -> int:
             }
             if event == "opened":
                 subject = _("Substitute needed: order %(number)s") % facts
-                body = _(
-                    "%(vendor)s declined %(units)s × %(item)s of order %(number)s (reason: %(reason)s) "
-                    "and no other enterprise can deliver them.\n\nProposed substitute: %(substitute)s\n\n"
-                    "Confirm or choose another substitute, or reject: %(url)s"
-                ) % facts
+                body = (
+                    _(
+                        "%(vendor)s declined %(units)s × %(item)s of order %(number)s (reason: %(reason)s) "
+                        "and no other enterprise can deliver them.\n\nProposed substitute: %(substitute)s\n\n"
+                        "Confirm or choose another substitute, or reject: %(url)s"
+                    )
+                    % facts
+                )
                 messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, staff_and_hub))
                 continue
             if event == "confirmed":
                 subject = _("Changed: order %(number)s") % facts
-                buyer_body = _(
-                    "%(units)s × %(item)s in your order %(number)s cannot be delivered; you receive "
-                    "%(units)s × %(substitute)s instead."
-                ) % facts
+                buyer_body = (
+                    _(
+                        "%(units)s × %(item)s in your order %(number)s cannot be delivered; you receive "
+                        "%(units)s × %(substitute)s instead."
+                    )
+                    % facts
+                )
                 if sub.refund_incl_tax > 0:
-                    buyer_body += "\n" + _(
-                        "The substitute is cheaper: %(amount)s incl. VAT is refunded to your card, or "
-                        "credited on a credit note for invoiced orders."
-                    ) % facts
-                hub_body = _(
-                    "Order %(number)s: %(units)s × %(substitute)s replace %(item)s (declined by %(vendor)s). "
-                    "The pick lists and the assembly plan show the change."
-                ) % facts
+                    buyer_body += (
+                        "\n"
+                        + _(
+                            "The substitute is cheaper: %(amount)s incl. VAT is refunded to your card, or "
+                            "credited on a credit note for invoiced orders."
+                        )
+                        % facts
+                    )
+                hub_body = (
+                    _(
+                        "Order %(number)s: %(units)s × %(substitute)s replace %(item)s "
+                        "(declined by %(vendor)s). The pick lists and the assembly plan show the change."
+                    )
+                    % facts
+                )
                 for partner in {row.vendor_order.partner for row in sub.rows.all()}:
                     recipients = _vendor_recipients(partner)
                     if recipients:
-                        vendor_body = _(
-                            "New units for order %(number)s: %(units)s × %(substitute)s (a substitute for "
-                            "%(item)s). See your pick list in the dashboard."
-                        ) % facts
+                        vendor_body = (
+                            _(
+                                "New units for order %(number)s: %(units)s × %(substitute)s "
+                                "(a substitute for %(item)s). See your pick list in the dashboard."
+                            )
+                            % facts
+                        )
                         sender = settings.DEFAULT_FROM_EMAIL
                         messages.append(EmailMessage(subject, vendor_body, sender, sorted(recipients)))
             else:
                 subject = _("Not delivered: part of order %(number)s") % facts
-                buyer_body = _(
-                    "%(units)s × %(item)s in your order %(number)s cannot be delivered and no substitute "
-                    "could be found. %(amount)s incl. VAT is refunded to your card, or credited on a "
-                    "credit note for invoiced orders."
-                ) % facts
-                hub_body = _(
-                    "Order %(number)s: %(units)s × %(item)s are not delivered (declined by %(vendor)s, "
-                    "no substitute). The assembly plan shows what is left."
-                ) % facts
+                buyer_body = (
+                    _(
+                        "%(units)s × %(item)s in your order %(number)s cannot be delivered and no substitute "
+                        "could be found. %(amount)s incl. VAT is refunded to your card, or credited on a "
+                        "credit note for invoiced orders."
+                    )
+                    % facts
+                )
+                hub_body = (
+                    _(
+                        "Order %(number)s: %(units)s × %(item)s are not delivered (declined by %(vendor)s, "
+                        "no substitute). The assembly plan shows what is left."
+                    )
+                    % facts
+                )
             if order.email:
                 messages.append(EmailMessage(subject, buyer_body, settings.DEFAULT_FROM_EMAIL, [order.email]))
             messages.append(EmailMessage(subject, hub_body, settings.DEFAULT_FROM_EMAIL, staff_and_hub))

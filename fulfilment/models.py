@@ -52,9 +52,7 @@ class VendorOrder(models.Model):
     payout_amount = models.DecimalField(max_digits=12, decimal_places=2)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     deliver_by = models.DateField(null=True, blank=True)
-    payout_state = models.CharField(
-        max_length=16, choices=PayoutState.choices, default=PayoutState.PENDING
-    )
+    payout_state = models.CharField(max_length=16, choices=PayoutState.choices, default=PayoutState.PENDING)
     stripe_transfer_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

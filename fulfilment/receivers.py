@@ -41,4 +41,3 @@ def stripe_event(sender, event, **kwargs):
         order = selectors.order_for_charge(charge_id=obj["id"])
         if order is not None:
             services.order_refund_reverse_enqueue(order_id=order.pk)
-

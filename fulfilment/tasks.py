@@ -128,8 +128,7 @@ def orders_payouts_pending(*, older_than: timedelta):
             vendor_orders__payout_state=VendorOrder.PayoutState.PENDING,
         )
         .filter(
-            Q(split_state__payouts_requested_at__lte=cutoff)
-            | Q(payment_events__reference__startswith="ch_")
+            Q(split_state__payouts_requested_at__lte=cutoff) | Q(payment_events__reference__startswith="ch_")
         )
         .distinct()
         .order_by("pk")

@@ -20,7 +20,10 @@ def vendor_html_clean(value: str) -> str:
     if not value:
         return value or ""
     return nh3.clean(
-        value, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+        value,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
     )
 

@@ -6,8 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RefundForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount to refund (kr., incl. VAT)"), max_digits=12, decimal_places=2,
-                                min_value=Decimal("0.01"))
+    amount = forms.DecimalField(
+        label=_("Amount to refund (kr., incl. VAT)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
     reason = forms.CharField(label=_("Reason (kept with the refund)"), max_length=400, required=False)
     token = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4)
 

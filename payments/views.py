@@ -39,8 +39,9 @@ def stripe_webhook(request):
     if not signature or not settings.STRIPE_WEBHOOK_SECRET:
         return HttpResponseBadRequest("missing signature")
     try:
-        event = stripe_event_construct(payload=request.body.decode(), signature=signature,
-                                       secret=settings.STRIPE_WEBHOOK_SECRET)
+        event = stripe_event_construct(
+            payload=request.body.decode(), signature=signature, secret=settings.STRIPE_WEBHOOK_SECRET
+        )
         processed = stripe_event_process(event=event)
     except UnicodeDecodeError:
         return HttpResponseBadRequest("invalid payload")
@@ -66,12 +67,16 @@ def order_refund(request, number):
     if request.method == "POST" and form.is_valid():
         try:
             data = form.cleaned_data
-            event = payment_refund_create(order=order, amount=data["amount"], token=data["token"],
-                                          reason=data["reason"])
+            event = payment_refund_create(
+                order=order, amount=data["amount"], token=data["token"], reason=data["reason"]
+            )
         except RefundError as exc:
             form.add_error(None, rule_message(exc))
         else:
-            messages.success(request, _("Refunded %(amount)s kr. (Stripe refund %(ref)s).") % {
-                "amount": f"{event.amount:.2f}".replace(".", ","), "ref": event.reference})
+            messages.success(
+                request,
+                _("Refunded %(amount)s kr. (Stripe refund %(ref)s).")
+                % {"amount": f"{event.amount:.2f}".replace(".", ","), "ref": event.reference},
+            )
             return redirect(reverse("dashboard:order-detail", kwargs={"number": order.number}))
     return render(request, "payments/refund.html", {"order": order, "form": form, "refundable": refundable})

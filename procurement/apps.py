@@ -31,7 +31,9 @@ class ProcurementConfig(PolicyDashboardConfig):
     def get_urls(self):
         from . import views
 
-        return self.post_process_urls([
-            path("", views.home, name="home"),
-            path("leveringer/", views.deliveries, name="deliveries"),
-        ])
+        return self.post_process_urls(
+            [
+                path("", views.home, name="home"),
+                path("leveringer/", views.deliveries, name="deliveries"),
+            ]
+        )

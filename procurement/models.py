@@ -54,7 +54,8 @@ class OrganisationLocation(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
     ean = models.CharField(_("EAN number"), max_length=13, unique=True, validators=[validate_ean_location])
     unit_name = models.CharField(
-        _("unit"), max_length=255, validators=[validate_single_line], help_text=_("e.g. the department"))
+        _("unit"), max_length=255, validators=[validate_single_line], help_text=_("e.g. the department")
+    )
 
     class Meta:
         verbose_name = _("EAN location number")
@@ -319,6 +320,7 @@ class Invoice(models.Model):
     total_tax = models.DecimalField(max_digits=12, decimal_places=2)
     total_incl_tax = models.DecimalField(max_digits=12, decimal_places=2)
     xml = models.TextField()
+
     class Transmission(models.TextChoices):
         CREATED = "created", pgettext_lazy("e-invoice transmission", "Created")
         SENT = "sent", pgettext_lazy("e-invoice transmission", "Sent")

@@ -23,9 +23,14 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="stripe-double %(levelname)s %(message)s")
     delays = tuple(float(d) for d in args.webhook_retry_delays.split(",") if d.strip())
-    double = StripeDouble(host=args.host, port=args.port, webhook_url=args.webhook_url,
-                          webhook_secret=args.webhook_secret, state_file=args.state_file,
-                          webhook_retry_delays=delays)
+    double = StripeDouble(
+        host=args.host,
+        port=args.port,
+        webhook_url=args.webhook_url,
+        webhook_secret=args.webhook_secret,
+        state_file=args.state_file,
+        webhook_retry_delays=delays,
+    )
     print(f"Stripe double on {double.url} -> webhooks to {args.webhook_url or '(none)'}", flush=True)
     double.serve_forever()
 

@@ -30,8 +30,18 @@ API_VERSION = "2025-08-27.basil"
 
 # Seconds before each redelivery of a webhook that failed (no answer or not 2xx). Real Stripe
 # retries with exponential backoff for up to three days; tests pass a fast schedule.
-WEBHOOK_RETRY_DELAYS = (60.0, 300.0, 1800.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 12 * 3600.0, 24 * 3600.0,
-                        24 * 3600.0, 24 * 3600.0)
+WEBHOOK_RETRY_DELAYS = (
+    60.0,
+    300.0,
+    1800.0,
+    3600.0,
+    3 * 3600.0,
+    6 * 3600.0,
+    12 * 3600.0,
+    24 * 3600.0,
+    24 * 3600.0,
+    24 * 3600.0,
+)
 
 # Test cards as documented by Stripe (https://docs.stripe.com/testing).
 CARD_SUCCESS = "4242424242424242"
@@ -100,8 +110,16 @@ def _listify(node):
 class StripeError(Exception):
     """An error answered in Stripe's JSON shape."""
 
-    def __init__(self, status: int, type_: str, message: str, *, code: str | None = None,
-                 param: str | None = None, **extra):
+    def __init__(
+        self,
+        status: int,
+        type_: str,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        **extra,
+    ):
         super().__init__(message)
         self.status = status
         self.body = {"type": type_, "message": message}
@@ -114,13 +132,19 @@ class StripeError(Exception):
 
 
 def _missing(kind: str, id_: str, param: str = "id") -> StripeError:
-    return StripeError(404, "invalid_request_error", f"No such {kind}: '{id_}'",
-                       code="resource_missing", param=param)
+    return StripeError(
+        404, "invalid_request_error", f"No such {kind}: '{id_}'", code="resource_missing", param=param
+    )
 
 
 def _required(param: str) -> StripeError:
-    return StripeError(400, "invalid_request_error", f"Missing required param: {param}.",
-                       code="parameter_missing", param=param)
+    return StripeError(
+        400,
+        "invalid_request_error",
+        f"Missing required param: {param}.",
+        code="parameter_missing",
+        param=param,
+    )
 
 
 def _int(params: dict, name: str, *, required: bool = True, minimum: int = 0) -> int | None:
@@ -132,12 +156,21 @@ def _int(params: dict, name: str, *, required: bool = True, minimum: int = 0) ->
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise StripeError(400, "invalid_request_error", f"Invalid integer: {value}",
-                          code="parameter_invalid_integer", param=name)
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            f"Invalid integer: {value}",
+            code="parameter_invalid_integer",
+            param=name,
+        )
     if number < minimum:
-        raise StripeError(400, "invalid_request_error",
-                          f"This value must be greater than or equal to {minimum}.",
-                          code="parameter_invalid_integer", param=name)
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            f"This value must be greater than or equal to {minimum}.",
+            code="parameter_invalid_integer",
+            param=name,
+        )
     return number
 
 
@@ -174,10 +207,17 @@ class StripeDouble:
     separate process (`python -m stripe_double`) exposes them at /_double/state.
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, webhook_url: str | None = None,
-                 webhook_secret: str = "whsec_double", public_url: str | None = None,
-                 state_file: str | None = None,
-                 webhook_retry_delays: tuple[float, ...] = WEBHOOK_RETRY_DELAYS):
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        webhook_url: str | None = None,
+        webhook_secret: str = "whsec_double",
+        public_url: str | None = None,
+        state_file: str | None = None,
+        webhook_retry_delays: tuple[float, ...] = WEBHOOK_RETRY_DELAYS,
+    ):
         self.host = host
         self.webhook_retry_delays = tuple(webhook_retry_delays)
         self.port = port
@@ -241,11 +281,11 @@ class StripeDouble:
         self._server = ThreadingHTTPServer((self.host, self.port), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="stripe-double",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="stripe-double", daemon=True)
         self._thread.start()
-        self._webhook_thread = threading.Thread(target=self._deliver_loop, name="stripe-double-webhooks",
-                                                daemon=True)
+        self._webhook_thread = threading.Thread(
+            target=self._deliver_loop, name="stripe-double-webhooks", daemon=True
+        )
         self._webhook_thread.start()
         return self
 
@@ -357,9 +397,14 @@ class StripeDouble:
     def deliver(self, event: dict, *, attempt: int = 1) -> int:
         payload, signature = self.signed(event)
         request = urllib.request.Request(
-            self.webhook_url, data=payload.encode(), method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signature,
-                     "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)"},
+            self.webhook_url,
+            data=payload.encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Stripe-Signature": signature,
+                "User-Agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+            },
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -370,8 +415,15 @@ class StripeDouble:
             logger.warning("webhook %s to %s failed: %s", event["id"], self.webhook_url, exc)
             status = 0
         with self.lock:
-            self.deliveries.append({"event": event["id"], "type": event["type"], "status": status,
-                                    "attempt": attempt, "at": time.monotonic()})
+            self.deliveries.append(
+                {
+                    "event": event["id"],
+                    "type": event["type"],
+                    "status": status,
+                    "attempt": attempt,
+                    "at": time.monotonic(),
+                }
+            )
         return status
 
     def wait_for_webhooks(self, timeout: float = 10) -> None:
@@ -407,20 +459,30 @@ class StripeDouble:
     def handle(self, method: str, path: str, params: dict, headers: dict) -> tuple[int, dict, bool]:
         with self.lock:
             key = headers.get("idempotency-key")
-            entry = {"method": method, "path": path, "params": params, "idempotency_key": key,
-                     "replayed": False, "stripe_account": headers.get("stripe-account")}
+            entry = {
+                "method": method,
+                "path": path,
+                "params": params,
+                "idempotency_key": key,
+                "replayed": False,
+                "stripe_account": headers.get("stripe-account"),
+            }
             self.requests.append(entry)
             auth = headers.get("authorization", "")
             if not auth.startswith("Bearer sk_test_"):
-                raise StripeError(401, "invalid_request_error",
-                                  "Invalid API Key provided: the double accepts only sk_test_ keys.")
+                raise StripeError(
+                    401,
+                    "invalid_request_error",
+                    "Invalid API Key provided: the double accepts only sk_test_ keys.",
+                )
             if method == "POST" and key:
                 fingerprint = json.dumps([path, params], sort_keys=True)
                 if key in self._idempotency:
                     stored_fp, status, body = self._idempotency[key]
                     if stored_fp != fingerprint:
                         raise StripeError(
-                            400, "idempotency_error",
+                            400,
+                            "idempotency_error",
                             "Keys for idempotent requests can only be used with the same parameters "
                             "they were first used with. Try using a key other than "
                             f"'{key}' if you meant to execute a different request.",
@@ -452,13 +514,18 @@ class StripeDouble:
             if match:
                 result = func(self, params, key, *match.groups())
                 return 200, self.expand(result, params.get("expand") or [])
-        raise StripeError(404, "invalid_request_error",
-                          f"Unrecognized request URL ({method}: {path}).")
+        raise StripeError(404, "invalid_request_error", f"Unrecognized request URL ({method}: {path}).")
 
     def expand(self, obj: dict, paths: list[str]) -> dict:
         obj = copy.deepcopy(obj)
-        kinds = {"payment_intent": "payment_intent", "latest_charge": "charge", "charge": "charge",
-                 "destination": "account", "source_transaction": "charge", "transfer": "transfer"}
+        kinds = {
+            "payment_intent": "payment_intent",
+            "latest_charge": "charge",
+            "charge": "charge",
+            "destination": "account",
+            "source_transaction": "charge",
+            "transfer": "transfer",
+        }
         for dotted in paths if isinstance(paths, list) else [paths]:
             node = obj
             for part in dotted.split("."):
@@ -482,16 +549,33 @@ class StripeDouble:
     # --- payments ----------------------------------------------------------
 
     def charge_create(self, pi: dict) -> dict:
-        charge = self.store("charge", {
-            "id": self.new_id("ch"), "object": "charge", "amount": pi["amount"],
-            "amount_captured": pi["amount"], "amount_refunded": 0, "balance_transaction":
-            self.new_id("txn"), "captured": True, "created": int(time.time()), "currency": pi["currency"],
-            "livemode": False, "metadata": dict(pi.get("metadata") or {}), "paid": True,
-            "payment_intent": pi["id"], "refunded": False, "status": "succeeded",
-            "transfer_group": pi.get("transfer_group"), "description": pi.get("description"),
-            "receipt_email": pi.get("receipt_email"),
-            "payment_method_details": {"type": "card", "card": {"brand": "visa", "last4": pi.get("_last4")}},
-        })
+        charge = self.store(
+            "charge",
+            {
+                "id": self.new_id("ch"),
+                "object": "charge",
+                "amount": pi["amount"],
+                "amount_captured": pi["amount"],
+                "amount_refunded": 0,
+                "balance_transaction": self.new_id("txn"),
+                "captured": True,
+                "created": int(time.time()),
+                "currency": pi["currency"],
+                "livemode": False,
+                "metadata": dict(pi.get("metadata") or {}),
+                "paid": True,
+                "payment_intent": pi["id"],
+                "refunded": False,
+                "status": "succeeded",
+                "transfer_group": pi.get("transfer_group"),
+                "description": pi.get("description"),
+                "receipt_email": pi.get("receipt_email"),
+                "payment_method_details": {
+                    "type": "card",
+                    "card": {"brand": "visa", "last4": pi.get("_last4")},
+                },
+            },
+        )
         pi["latest_charge"] = charge["id"]
         pi["status"] = "succeeded"
         pi["amount_received"] = pi["amount"]
@@ -506,25 +590,44 @@ class StripeDouble:
         currency = (params.get("currency") or "").lower()
         if not currency:
             raise _required("currency")
-        return self.store("payment_intent", {
-            "id": self.new_id("pi"), "object": "payment_intent", "amount": amount,
-            "amount_received": 0, "client_secret": f"pi_secret_{secrets.token_hex(8)}",
-            "created": int(time.time()), "currency": currency, "description": params.get("description"),
-            "last_payment_error": None, "latest_charge": None, "livemode": False,
-            "metadata": params.get("metadata") or {}, "next_action": None, "payment_method": None,
-            "receipt_email": params.get("receipt_email"), "status": "requires_payment_method",
-            "transfer_group": params.get("transfer_group"),
-        })
+        return self.store(
+            "payment_intent",
+            {
+                "id": self.new_id("pi"),
+                "object": "payment_intent",
+                "amount": amount,
+                "amount_received": 0,
+                "client_secret": f"pi_secret_{secrets.token_hex(8)}",
+                "created": int(time.time()),
+                "currency": currency,
+                "description": params.get("description"),
+                "last_payment_error": None,
+                "latest_charge": None,
+                "livemode": False,
+                "metadata": params.get("metadata") or {},
+                "next_action": None,
+                "payment_method": None,
+                "receipt_email": params.get("receipt_email"),
+                "status": "requires_payment_method",
+                "transfer_group": params.get("transfer_group"),
+            },
+        )
 
     def payment_intent_fail(self, pi: dict, outcome: str) -> StripeError:
         if outcome == "3ds":
-            code, decline, message, type_ = ("payment_intent_authentication_failure", None,
-                                             "The provided PaymentMethod has failed authentication.",
-                                             "invalid_request_error")
+            code, decline, message, type_ = (
+                "payment_intent_authentication_failure",
+                None,
+                "The provided PaymentMethod has failed authentication.",
+                "invalid_request_error",
+            )
         elif outcome == "authentication_required":
-            code, decline, message, type_ = ("authentication_required", "authentication_required",
-                                             "Your card was declined. This transaction requires "
-                                             "authentication.", "card_error")
+            code, decline, message, type_ = (
+                "authentication_required",
+                "authentication_required",
+                "Your card was declined. This transaction requires authentication.",
+                "card_error",
+            )
         else:
             decline, message = DECLINE_MESSAGES[outcome]
             code, type_ = "card_declined", "card_error"
@@ -565,11 +668,16 @@ class StripeDouble:
         if session.get("payment_intent"):
             return self.objects["payment_intent"][session["payment_intent"]]
         pid = session.get("_payment_intent_data") or {}
-        pi = self.payment_intent_new({
-            "amount": session["amount_total"], "currency": session["currency"],
-            "metadata": pid.get("metadata") or {}, "transfer_group": pid.get("transfer_group"),
-            "description": pid.get("description"), "receipt_email": session.get("customer_email"),
-        })
+        pi = self.payment_intent_new(
+            {
+                "amount": session["amount_total"],
+                "currency": session["currency"],
+                "metadata": pid.get("metadata") or {},
+                "transfer_group": pid.get("transfer_group"),
+                "description": pid.get("description"),
+                "receipt_email": session.get("customer_email"),
+            }
+        )
         session["payment_intent"] = pi["id"]
         self.emit("payment_intent.created", pi)
         return pi
@@ -605,10 +713,18 @@ class StripeDouble:
         """Finish Express onboarding: what a vendor does on Stripe's hosted pages."""
         with self.lock:
             account = self.get("account", account_id, "account")
-            account.update(charges_enabled=True, payouts_enabled=True, details_submitted=True,
-                           capabilities={"card_payments": "active", "transfers": "active"},
-                           requirements={"currently_due": [], "eventually_due": [], "past_due": [],
-                                         "disabled_reason": None})
+            account.update(
+                charges_enabled=True,
+                payouts_enabled=True,
+                details_submitted=True,
+                capabilities={"card_payments": "active", "transfers": "active"},
+                requirements={
+                    "currently_due": [],
+                    "eventually_due": [],
+                    "past_due": [],
+                    "disabled_reason": None,
+                },
+            )
             self.emit("account.updated", account)
             self.persist()
             return account
@@ -622,8 +738,9 @@ def _session_create(d: StripeDouble, p: dict, key):
     if not mode:
         raise _required("mode")
     if mode != "payment":
-        raise StripeError(400, "invalid_request_error", "The double supports only mode=payment.",
-                          param="mode")
+        raise StripeError(
+            400, "invalid_request_error", "The double supports only mode=payment.", param="mode"
+        )
     if not p.get("success_url"):
         raise _required("success_url")
     items = p.get("line_items")
@@ -640,8 +757,12 @@ def _session_create(d: StripeDouble, p: dict, key):
         if not cur:
             raise _required(f"line_items[{i}][price_data][currency]")
         if currency and cur != currency:
-            raise StripeError(400, "invalid_request_error", "All line items must use the same currency.",
-                              param=f"line_items[{i}][price_data][currency]")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "All line items must use the same currency.",
+                param=f"line_items[{i}][price_data][currency]",
+            )
         currency = cur
         name = (price.get("product_data") or {}).get("name")
         if not name:
@@ -649,16 +770,32 @@ def _session_create(d: StripeDouble, p: dict, key):
         total += unit * quantity
         lines.append({"description": name, "quantity": quantity, "amount_total": unit * quantity})
     session_id = d.new_id("cs_test")
-    session = d.store("checkout.session", {
-        "id": session_id, "object": "checkout.session", "amount_subtotal": total, "amount_total": total,
-        "cancel_url": p.get("cancel_url"), "client_reference_id": p.get("client_reference_id"),
-        "created": int(time.time()), "currency": currency, "customer_email": p.get("customer_email"),
-        "expires_at": int(p.get("expires_at") or time.time() + 86400), "livemode": False,
-        "locale": p.get("locale"), "metadata": p.get("metadata") or {}, "mode": mode,
-        "payment_intent": None, "payment_status": "unpaid", "status": "open",
-        "success_url": p["success_url"], "url": f"{d.url}/pay/{session_id}",
-        "_payment_intent_data": p.get("payment_intent_data") or {}, "_lines": lines,
-    })
+    session = d.store(
+        "checkout.session",
+        {
+            "id": session_id,
+            "object": "checkout.session",
+            "amount_subtotal": total,
+            "amount_total": total,
+            "cancel_url": p.get("cancel_url"),
+            "client_reference_id": p.get("client_reference_id"),
+            "created": int(time.time()),
+            "currency": currency,
+            "customer_email": p.get("customer_email"),
+            "expires_at": int(p.get("expires_at") or time.time() + 86400),
+            "livemode": False,
+            "locale": p.get("locale"),
+            "metadata": p.get("metadata") or {},
+            "mode": mode,
+            "payment_intent": None,
+            "payment_status": "unpaid",
+            "status": "open",
+            "success_url": p["success_url"],
+            "url": f"{d.url}/pay/{session_id}",
+            "_payment_intent_data": p.get("payment_intent_data") or {},
+            "_lines": lines,
+        },
+    )
     return d.public(session)
 
 
@@ -675,8 +812,9 @@ def _session_list(d, p, key):
 def _session_expire(d, p, key, sid):
     session = d.get("checkout.session", sid, "checkout.session")
     if session["status"] != "open":
-        raise StripeError(400, "invalid_request_error",
-                          'Only Checkout Sessions with a status in ["open"] can be expired.')
+        raise StripeError(
+            400, "invalid_request_error", 'Only Checkout Sessions with a status in ["open"] can be expired.'
+        )
     session["status"] = "expired"
     session["url"] = None
     d.emit("checkout.session.expired", d.public(session), idempotency_key=key)
@@ -700,14 +838,20 @@ def _pi_get(d, p, key, pid):
 def _pi_confirm(d, p, key, pid):
     pi = d.get("payment_intent", pid, "payment_intent")
     if pi["status"] == "succeeded":
-        raise StripeError(400, "invalid_request_error",
-                          "You cannot confirm this PaymentIntent because it has already succeeded.",
-                          code="payment_intent_unexpected_state")
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            "You cannot confirm this PaymentIntent because it has already succeeded.",
+            code="payment_intent_unexpected_state",
+        )
     method = p.get("payment_method") or pi.get("payment_method")
     if not method:
-        raise StripeError(400, "invalid_request_error",
-                          "You cannot confirm this PaymentIntent because it's missing a payment method.",
-                          code="payment_intent_unexpected_state")
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            "You cannot confirm this PaymentIntent because it's missing a payment method.",
+            code="payment_intent_unexpected_state",
+        )
     outcome = TEST_PAYMENT_METHODS.get(method)
     if outcome is None:
         raise _missing("PaymentMethod", method, "payment_method")
@@ -727,9 +871,12 @@ def _pi_confirm(d, p, key, pid):
 def _pi_cancel(d, p, key, pid):
     pi = d.get("payment_intent", pid, "payment_intent")
     if pi["status"] == "succeeded":
-        raise StripeError(400, "invalid_request_error",
-                          "You cannot cancel this PaymentIntent because it has a status of succeeded.",
-                          code="payment_intent_unexpected_state")
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            "You cannot cancel this PaymentIntent because it has a status of succeeded.",
+            code="payment_intent_unexpected_state",
+        )
     pi["status"] = "canceled"
     d.emit("payment_intent.canceled", pi, idempotency_key=key)
     return d.public(pi)
@@ -743,32 +890,56 @@ def _refund_create(d, p, key):
     if p.get("payment_intent"):
         pi = d.get("payment_intent", p["payment_intent"], "payment_intent")
         if not pi.get("latest_charge"):
-            raise StripeError(400, "invalid_request_error",
-                              f"This PaymentIntent ({pi['id']}) does not have a successful charge to refund.",
-                              code="charge_not_refundable")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                f"This PaymentIntent ({pi['id']}) does not have a successful charge to refund.",
+                code="charge_not_refundable",
+            )
         charge = d.get("charge", pi["latest_charge"], "charge")
     elif p.get("charge"):
         charge = d.get("charge", p["charge"], "charge")
     else:
-        raise StripeError(400, "invalid_request_error",
-                          "One of the following params should be provided for this request: "
-                          "payment_intent or charge.", code="parameter_missing")
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            "One of the following params should be provided for this request: payment_intent or charge.",
+            code="parameter_missing",
+        )
     remaining = charge["amount"] - charge["amount_refunded"]
     amount = _int(p, "amount", required=False, minimum=1)
     amount = remaining if amount is None else amount
     if remaining == 0:
-        raise StripeError(400, "invalid_request_error",
-                          f"Charge {charge['id']} has already been refunded.", code="charge_already_refunded")
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            f"Charge {charge['id']} has already been refunded.",
+            code="charge_already_refunded",
+        )
     if amount > remaining:
-        raise StripeError(400, "invalid_request_error",
-                          f"Refund amount ({amount / 100:.2f} {charge['currency']}) is greater than "
-                          f"unrefunded amount on charge ({remaining / 100:.2f} {charge['currency']})",
-                          code="amount_too_large", param="amount")
-    refund = d.store("refund", {
-        "id": d.new_id("re"), "object": "refund", "amount": amount, "charge": charge["id"],
-        "created": int(time.time()), "currency": charge["currency"], "metadata": p.get("metadata") or {},
-        "payment_intent": charge["payment_intent"], "reason": p.get("reason"), "status": "succeeded",
-    })
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            f"Refund amount ({amount / 100:.2f} {charge['currency']}) is greater than "
+            f"unrefunded amount on charge ({remaining / 100:.2f} {charge['currency']})",
+            code="amount_too_large",
+            param="amount",
+        )
+    refund = d.store(
+        "refund",
+        {
+            "id": d.new_id("re"),
+            "object": "refund",
+            "amount": amount,
+            "charge": charge["id"],
+            "created": int(time.time()),
+            "currency": charge["currency"],
+            "metadata": p.get("metadata") or {},
+            "payment_intent": charge["payment_intent"],
+            "reason": p.get("reason"),
+            "status": "succeeded",
+        },
+    )
     charge["amount_refunded"] += amount
     charge["refunded"] = charge["amount_refunded"] == charge["amount"]
     d.emit("refund.created", refund, idempotency_key=key)
@@ -788,15 +959,30 @@ def _account_create(d, p, key):
     type_ = p.get("type") or ("express" if not p.get("controller") else "custom")
     if type_ not in {"express", "standard", "custom"}:
         raise StripeError(400, "invalid_request_error", f"Invalid type: {type_}", param="type")
-    account = d.store("account", {
-        "id": d.new_id("acct"), "object": "account", "type": type_, "business_type": p.get("business_type"),
-        "capabilities": {"transfers": "inactive"}, "charges_enabled": False,
-        "country": p.get("country") or "DK",
-        "created": int(time.time()), "default_currency": "dkk", "details_submitted": False,
-        "email": p.get("email"), "metadata": p.get("metadata") or {}, "payouts_enabled": False,
-        "requirements": {"currently_due": ["external_account", "tos_acceptance.date"],
-                         "eventually_due": [], "past_due": [], "disabled_reason": "requirements.past_due"},
-    })
+    account = d.store(
+        "account",
+        {
+            "id": d.new_id("acct"),
+            "object": "account",
+            "type": type_,
+            "business_type": p.get("business_type"),
+            "capabilities": {"transfers": "inactive"},
+            "charges_enabled": False,
+            "country": p.get("country") or "DK",
+            "created": int(time.time()),
+            "default_currency": "dkk",
+            "details_submitted": False,
+            "email": p.get("email"),
+            "metadata": p.get("metadata") or {},
+            "payouts_enabled": False,
+            "requirements": {
+                "currently_due": ["external_account", "tos_acceptance.date"],
+                "eventually_due": [],
+                "past_due": [],
+                "disabled_reason": "requirements.past_due",
+            },
+        },
+    )
     return account
 
 
@@ -830,8 +1016,12 @@ def _account_link_create(d, p, key):
         raise _required("return_url")
     query = urlencode({"return_url": p.get("return_url") or "", "refresh_url": p.get("refresh_url") or ""})
     now = int(time.time())
-    return {"object": "account_link", "created": now, "expires_at": now + 300,
-            "url": f"{d.url}/connect/onboard/{p['account']}?{query}"}
+    return {
+        "object": "account_link",
+        "created": now,
+        "expires_at": now + 300,
+        "url": f"{d.url}/connect/onboard/{p['account']}?{query}",
+    }
 
 
 def _transfer_create(d, p, key):
@@ -844,34 +1034,64 @@ def _transfer_create(d, p, key):
     account = d.get("account", p["destination"], "account")
     if account["capabilities"].get("transfers") != "active":
         raise StripeError(
-            400, "invalid_request_error",
+            400,
+            "invalid_request_error",
             "Your destination account needs to have at least one of the following capabilities enabled: "
-            "transfers, crypto_transfers, legacy_payments", code="insufficient_capabilities_for_transfer",
-            param="destination")
+            "transfers, crypto_transfers, legacy_payments",
+            code="insufficient_capabilities_for_transfer",
+            param="destination",
+        )
     source = p.get("source_transaction")
     if source:
         charge = d.get("charge", source, "charge")
         if charge["currency"] != currency:
-            raise StripeError(400, "invalid_request_error",
-                              "The currency of source_transaction's balance transaction must match the "
-                              "transfer currency.", param="currency")
-        used = sum(t["amount"] - t["amount_reversed"] for t in d.objects.get("transfer", {}).values()
-                   if t.get("source_transaction") == source)
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "The currency of source_transaction's balance transaction must match the transfer currency.",
+                param="currency",
+            )
+        used = sum(
+            t["amount"] - t["amount_reversed"]
+            for t in d.objects.get("transfer", {}).values()
+            if t.get("source_transaction") == source
+        )
         if used + amount > charge["amount"] - charge["amount_refunded"]:
-            raise StripeError(400, "invalid_request_error",
-                              "Insufficient funds in source_transaction: the transfers would exceed "
-                              "the charge's available amount.", code="balance_insufficient",
-                              param="amount")
+            raise StripeError(
+                400,
+                "invalid_request_error",
+                "Insufficient funds in source_transaction: the transfers would exceed "
+                "the charge's available amount.",
+                code="balance_insufficient",
+                param="amount",
+            )
     transfer_id = d.new_id("tr")
-    transfer = d.store("transfer", {
-        "id": transfer_id, "object": "transfer", "amount": amount, "amount_reversed": 0,
-        "created": int(time.time()), "currency": currency, "description": p.get("description"),
-        "destination": account["id"], "destination_payment": d.new_id("py"), "livemode": False,
-        "metadata": p.get("metadata") or {}, "reversed": False, "source_transaction": source,
-        "transfer_group": p.get("transfer_group"),
-        "reversals": {"object": "list", "data": [], "has_more": False, "total_count": 0,
-                      "url": f"/v1/transfers/{transfer_id}/reversals"},
-    })
+    transfer = d.store(
+        "transfer",
+        {
+            "id": transfer_id,
+            "object": "transfer",
+            "amount": amount,
+            "amount_reversed": 0,
+            "created": int(time.time()),
+            "currency": currency,
+            "description": p.get("description"),
+            "destination": account["id"],
+            "destination_payment": d.new_id("py"),
+            "livemode": False,
+            "metadata": p.get("metadata") or {},
+            "reversed": False,
+            "source_transaction": source,
+            "transfer_group": p.get("transfer_group"),
+            "reversals": {
+                "object": "list",
+                "data": [],
+                "has_more": False,
+                "total_count": 0,
+                "url": f"/v1/transfers/{transfer_id}/reversals",
+            },
+        },
+    )
     d.emit("transfer.created", transfer, idempotency_key=key)
     return transfer
 
@@ -900,14 +1120,26 @@ def _reversal_create(d, p, key, tid):
     amount = _int(p, "amount", required=False, minimum=1)
     amount = remaining if amount is None else amount
     if remaining == 0 or amount > remaining:
-        raise StripeError(400, "invalid_request_error",
-                          f"You have requested a reversal of {amount} but only {remaining} is left "
-                          f"on transfer {tid}.", code="amount_too_large", param="amount")
-    reversal = d.store("transfer_reversal", {
-        "id": d.new_id("trr"), "object": "transfer_reversal", "amount": amount, "created": int(time.time()),
-        "currency": transfer["currency"], "metadata": p.get("metadata") or {}, "transfer": tid,
-        "destination_payment_refund": d.new_id("pyr"),
-    })
+        raise StripeError(
+            400,
+            "invalid_request_error",
+            f"You have requested a reversal of {amount} but only {remaining} is left on transfer {tid}.",
+            code="amount_too_large",
+            param="amount",
+        )
+    reversal = d.store(
+        "transfer_reversal",
+        {
+            "id": d.new_id("trr"),
+            "object": "transfer_reversal",
+            "amount": amount,
+            "created": int(time.time()),
+            "currency": transfer["currency"],
+            "metadata": p.get("metadata") or {},
+            "transfer": tid,
+            "destination_payment_refund": d.new_id("pyr"),
+        },
+    )
     transfer["amount_reversed"] += amount
     transfer["reversed"] = transfer["amount_reversed"] == transfer["amount"]
     transfer["reversals"]["data"].insert(0, reversal)
@@ -962,21 +1194,41 @@ ROUTES: list[tuple[str, str, Callable]] = [
 
 TEXTS = {
     "en": {
-        "title": "Test payment", "notice": "Stripe test double: no real money moves. Use a test card below.",
-        "card": "Card number", "expiry": "Expiry (MM/YY)", "cvc": "CVC", "pay": "Pay",
-        "back": "← Back to the shop", "cards": "Test cards", "success": "succeeds",
-        "decline": "is declined", "threeds": "requires 3-D Secure authentication",
-        "auth_title": "3-D Secure authentication", "auth_text": "Your bank asks you to confirm this payment.",
-        "complete": "Complete authentication", "fail": "Fail authentication", "email": "E-mail",
+        "title": "Test payment",
+        "notice": "Stripe test double: no real money moves. Use a test card below.",
+        "card": "Card number",
+        "expiry": "Expiry (MM/YY)",
+        "cvc": "CVC",
+        "pay": "Pay",
+        "back": "← Back to the shop",
+        "cards": "Test cards",
+        "success": "succeeds",
+        "decline": "is declined",
+        "threeds": "requires 3-D Secure authentication",
+        "auth_title": "3-D Secure authentication",
+        "auth_text": "Your bank asks you to confirm this payment.",
+        "complete": "Complete authentication",
+        "fail": "Fail authentication",
+        "email": "E-mail",
         "done": "This payment page is no longer active.",
     },
     "da": {
-        "title": "Testbetaling", "notice": "Stripe-testdouble: ingen rigtige penge flyttes. Brug et testkort "
-        "herunder.", "card": "Kortnummer", "expiry": "Udløb (MM/ÅÅ)", "cvc": "CVC", "pay": "Betal",
-        "back": "← Tilbage til butikken", "cards": "Testkort", "success": "godkendes",
-        "decline": "afvises", "threeds": "kræver 3-D Secure-godkendelse",
-        "auth_title": "3-D Secure-godkendelse", "auth_text": "Din bank beder dig bekræfte betalingen.",
-        "complete": "Gennemfør godkendelse", "fail": "Afvis godkendelse", "email": "E-mail",
+        "title": "Testbetaling",
+        "notice": "Stripe-testdouble: ingen rigtige penge flyttes. Brug et testkort herunder.",
+        "card": "Kortnummer",
+        "expiry": "Udløb (MM/ÅÅ)",
+        "cvc": "CVC",
+        "pay": "Betal",
+        "back": "← Tilbage til butikken",
+        "cards": "Testkort",
+        "success": "godkendes",
+        "decline": "afvises",
+        "threeds": "kræver 3-D Secure-godkendelse",
+        "auth_title": "3-D Secure-godkendelse",
+        "auth_text": "Din bank beder dig bekræfte betalingen.",
+        "complete": "Gennemfør godkendelse",
+        "fail": "Afvis godkendelse",
+        "email": "E-mail",
         "done": "Denne betalingsside er ikke længere aktiv.",
         # Stripe's own page speaks the buyer's language; its API messages stay English.
         "Your card was declined.": "Dit kort blev afvist.",
@@ -1070,8 +1322,13 @@ class _Handler(BaseHTTPRequestHandler):
                 hold = self.double._hold_for(method, path)
                 if hold is not None:
                     with self.double.lock:
-                        hold.requests.append({"params": params, "client": self.client_address,
-                                              "idempotency_key": headers.get("idempotency-key")})
+                        hold.requests.append(
+                            {
+                                "params": params,
+                                "client": self.client_address,
+                                "idempotency_key": headers.get("idempotency-key"),
+                            }
+                        )
                     hold.held.set()
                     hold.wait_released()
                 try:
@@ -1080,8 +1337,14 @@ class _Handler(BaseHTTPRequestHandler):
                     return None
             if path == "/_double/state":
                 with self.double.lock:
-                    return self._json(200, {"objects": self.double.objects, "requests": self.double.requests,
-                                            "deliveries": self.double.deliveries})
+                    return self._json(
+                        200,
+                        {
+                            "objects": self.double.objects,
+                            "requests": self.double.requests,
+                            "deliveries": self.double.deliveries,
+                        },
+                    )
             match = re.fullmatch(r"/pay/(\w+)(/3ds)?", path)
             if match:
                 return self._pay(method, match.group(1), bool(match.group(2)), params)
@@ -1090,8 +1353,15 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._onboard(method, match.group(1), params)
             if path == "/":
                 return self._send(200, "Stripe double: see /_double/state", "text/plain")
-            self._json(404, {"error": {"type": "invalid_request_error",
-                                       "message": f"Unrecognized request URL ({method}: {path})."}})
+            self._json(
+                404,
+                {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "message": f"Unrecognized request URL ({method}: {path}).",
+                    }
+                },
+            )
         except Exception:  # noqa: BLE001 - answer 500 like Stripe instead of dropping the socket
             logger.exception("stripe double failed on %s %s", method, path)
             self._json(500, {"error": {"type": "api_error", "message": "The Stripe double failed."}})
@@ -1138,41 +1408,53 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page_body(self, session: dict, t: dict, challenge: bool, error: str) -> str:
         esc = html.escape
-        back = (f'<p><a id="back" href="{esc(session["cancel_url"])}">{esc(t["back"])}</a></p>'
-                if session.get("cancel_url") else "")
+        back = (
+            f'<p><a id="back" href="{esc(session["cancel_url"])}">{esc(t["back"])}</a></p>'
+            if session.get("cancel_url")
+            else ""
+        )
         total = esc(_money(session["amount_total"], session["currency"]))
         head = f'<p class="notice">{esc(t["notice"])}</p><div class="amount" id="amount">{total}</div>'
         rows = []
         for line in session["_lines"]:
             times = f" × {line['quantity']}" if line["quantity"] > 1 else ""
             amount = esc(_money(line["amount_total"], session["currency"]))
-            rows.append(f"<tr><td>{esc(line['description'])}{times}</td>"
-                        f"<td style='text-align:right'>{amount}</td></tr>")
+            rows.append(
+                f"<tr><td>{esc(line['description'])}{times}</td>"
+                f"<td style='text-align:right'>{amount}</td></tr>"
+            )
         lines = "".join(rows)
         err = f'<p class="error" role="alert" id="error">{esc(t.get(error, error))}</p>' if error else ""
         if session["status"] != "open":
             return f"{head}<p>{esc(t['done'])}</p>{back}"
         if challenge:
-            return (f"{head}<h1>{esc(t['auth_title'])}</h1><p>{esc(t['auth_text'])}</p>"
-                    f'<form method="post"><button name="action" value="complete" id="complete">'
-                    f'{esc(t["complete"])}</button>'
-                    f'<button class="secondary" name="action" value="fail" id="fail">'
-                    f'{esc(t["fail"])}</button></form>')
+            return (
+                f"{head}<h1>{esc(t['auth_title'])}</h1><p>{esc(t['auth_text'])}</p>"
+                f'<form method="post"><button name="action" value="complete" id="complete">'
+                f"{esc(t['complete'])}</button>"
+                f'<button class="secondary" name="action" value="fail" id="fail">'
+                f"{esc(t['fail'])}</button></form>"
+            )
         shown = ((CARD_SUCCESS, "success"), (CARD_DECLINE, "decline"), (CARD_3DS_REQUIRED, "threeds"))
         cards = "".join(f"<tr><td><code>{n}</code></td><td>{esc(t[k])}</td></tr>" for n, k in shown)
-        email = (f"<p>{esc(t['email'])}: <strong>{esc(session['customer_email'])}</strong></p>"
-                 if session.get("customer_email") else "")
-        return (f"{back}{head}<table>{lines}</table>{email}{err}"
-                f'<form method="post"><label for="card">{esc(t["card"])}</label>'
-                f'<input id="card" name="card" inputmode="numeric" autocomplete="off" required '
-                f'placeholder="4242 4242 4242 4242">'
-                f'<div class="row"><div><label for="exp">{esc(t["expiry"])}</label>'
-                f'<input id="exp" name="exp" value="12/34"></div>'
-                f'<div><label for="cvc">{esc(t["cvc"])}</label>'
-                f'<input id="cvc" name="cvc" value="123"></div></div>'
-                f'<button type="submit" id="submit">{esc(t["pay"])} '
-                f'{total}</button></form>'
-                f'<h2 style="font-size:15px;margin-top:24px">{esc(t["cards"])}</h2><table>{cards}</table>')
+        email = (
+            f"<p>{esc(t['email'])}: <strong>{esc(session['customer_email'])}</strong></p>"
+            if session.get("customer_email")
+            else ""
+        )
+        return (
+            f"{back}{head}<table>{lines}</table>{email}{err}"
+            f'<form method="post"><label for="card">{esc(t["card"])}</label>'
+            f'<input id="card" name="card" inputmode="numeric" autocomplete="off" required '
+            f'placeholder="4242 4242 4242 4242">'
+            f'<div class="row"><div><label for="exp">{esc(t["expiry"])}</label>'
+            f'<input id="exp" name="exp" value="12/34"></div>'
+            f'<div><label for="cvc">{esc(t["cvc"])}</label>'
+            f'<input id="cvc" name="cvc" value="123"></div></div>'
+            f'<button type="submit" id="submit">{esc(t["pay"])} '
+            f"{total}</button></form>"
+            f'<h2 style="font-size:15px;margin-top:24px">{esc(t["cards"])}</h2><table>{cards}</table>'
+        )
 
     # Express onboarding (what connect.stripe.com shows).
     def _onboard(self, method: str, account_id: str, params: dict):
@@ -1184,9 +1466,11 @@ class _Handler(BaseHTTPRequestHandler):
             d.account_complete(account_id)
             return self._redirect(params.get("return_url") or "/")
         esc = html.escape
-        body = (f'<p class="notice">Stripe test double: Express onboarding for {esc(account_id)}.</p>'
-                f"<h1>Stripe Connect</h1><form method='post'>"
-                f"<input type='hidden' name='return_url' value='{esc(params.get('return_url', ''))}'>"
-                f"<button id='complete-onboarding'>Complete onboarding</button></form>"
-                f"<p><a href='{esc(params.get('refresh_url', ''))}'>Cancel</a></p>")
+        body = (
+            f'<p class="notice">Stripe test double: Express onboarding for {esc(account_id)}.</p>'
+            f"<h1>Stripe Connect</h1><form method='post'>"
+            f"<input type='hidden' name='return_url' value='{esc(params.get('return_url', ''))}'>"
+            f"<button id='complete-onboarding'>Complete onboarding</button></form>"
+            f"<p><a href='{esc(params.get('refresh_url', ''))}'>Cancel</a></p>"
+        )
         self._send(200, PAGE.format(lang="en", title="Onboarding", body=body), "text/html; charset=utf-8")

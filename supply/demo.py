@@ -94,8 +94,11 @@ def seed_offers() -> None:
             partner = partners[offer.vendor]
             if offer.price_incl_vat is not None:
                 stock_record_ensure(
-                    partner=partner, sku=offer.sku, product=product,
-                    price_incl_vat=offer.price_incl_vat, stock=offer.stock,
+                    partner=partner,
+                    sku=offer.sku,
+                    product=product,
+                    price_incl_vat=offer.price_incl_vat,
+                    stock=offer.stock,
                 )
             record = StockRecord.objects.get(partner=partner, partner_sku=offer.sku)
             OfferCapacity.objects.get_or_create(

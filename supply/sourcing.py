@@ -69,8 +69,7 @@ class OfferSupply:
         return sorted(
             monday
             for monday, free in self.weekly_free.items()
-            if free > 0
-            and first_ready <= monday + datetime.timedelta(days=READY_WEEKDAY_OFFSET) <= need_by
+            if free > 0 and first_ready <= monday + datetime.timedelta(days=READY_WEEKDAY_OFFSET) <= need_by
         )
 
     def available_by(self, *, need_by: datetime.date, today: datetime.date) -> int:

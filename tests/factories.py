@@ -137,7 +137,8 @@ def product_class(name: str) -> ProductClass:
     )
     if name == FOOD_CLASS:
         ProductAttribute.objects.get_or_create(
-            product_class=product_class, code="allergens",
+            product_class=product_class,
+            code="allergens",
             defaults={"name": "Allergener", "type": ProductAttribute.TEXT},
         )
     return product_class
@@ -228,8 +229,13 @@ def offer(*, product, partner, price_incl_vat="100.00", stock: int = 50, sku: st
 def packaging(*, hub, sku: str, title: str, price_incl_vat="49.00", stock: int = 400):
     """A packaging product of the hub: sold only inside a gift basket, never on its own."""
     return product(
-        partner=hub, sku=sku, title=title, price_incl_vat=price_incl_vat, stock=stock,
-        klass=PACKAGING_CLASS, is_public=False,
+        partner=hub,
+        sku=sku,
+        title=title,
+        price_incl_vat=price_incl_vat,
+        stock=stock,
+        klass=PACKAGING_CLASS,
+        is_public=False,
     )
 
 
@@ -249,14 +255,22 @@ class BasketTypeFactory(factory.django.DjangoModelFactory):
         model = BasketType
 
 
-def design(*, basket_type, items, name: str = "Testdesign", published: bool = False, slug: str | None = None,
-           **fields) -> BasketDesign:
+def design(
+    *,
+    basket_type,
+    items,
+    name: str = "Testdesign",
+    published: bool = False,
+    slug: str | None = None,
+    **fields,
+) -> BasketDesign:
     """A design of `items` ({product: quantity} or [(product, quantity)]).
 
     `published`: a ready-made basket in the shop.
     """
-    made = BasketDesign.objects.create(basket_type=basket_type, name=name, is_published=published, slug=slug,
-                                       **fields)
+    made = BasketDesign.objects.create(
+        basket_type=basket_type, name=name, is_published=published, slug=slug, **fields
+    )
     if published and not made.slug:
         made.slug = f"{slugify(name)}-{made.pk}"
         made.save(update_fields=["slug"])
@@ -278,16 +292,27 @@ class Municipality:
     approver: object
 
 
-def municipality(*, name: str = "Testkommune", slug: str = "testkommune",
-                 buyer_email: str = "indkob@testkommune.example",
-                 approver_email: str = "godkender@testkommune.example", approval_limit="10000.00",
-                 tiers=((20, "3"), (50, "5"), (200, "8"))) -> Municipality:
+def municipality(
+    *,
+    name: str = "Testkommune",
+    slug: str = "testkommune",
+    buyer_email: str = "indkob@testkommune.example",
+    approver_email: str = "godkender@testkommune.example",
+    approval_limit="10000.00",
+    tiers=((20, "3"), (50, "5"), (200, "8")),
+) -> Municipality:
     """An organisation with two EAN units, a buyer and an approver (both log in with `PASSWORD`)."""
     from procurement.models import Membership, Organisation, OrganisationLocation, VolumePriceTier
 
     organisation = Organisation.objects.create(
-        name=name, slug=slug, cvr="12345674", street="Rådhuspladsen 1", postcode="8000",
-        city="Aarhus C", invoice_email=f"faktura@{slug}.example", approval_limit=Decimal(approval_limit),
+        name=name,
+        slug=slug,
+        cvr="12345674",
+        street="Rådhuspladsen 1",
+        postcode="8000",
+        city="Aarhus C",
+        invoice_email=f"faktura@{slug}.example",
+        approval_limit=Decimal(approval_limit),
     )
     location = OrganisationLocation.objects.create(
         organisation=organisation, ean="5798009999009", unit_name="Borgerservice"
@@ -307,8 +332,14 @@ def municipality(*, name: str = "Testkommune", slug: str = "testkommune",
 def denmark():
     country, _created = Country.objects.get_or_create(
         iso_3166_1_a2="DK",
-        defaults={"iso_3166_1_a3": "DNK", "iso_3166_1_numeric": "208", "printable_name": "Danmark",
-                  "name": "Kongeriget Danmark", "display_order": 1, "is_shipping_country": True},
+        defaults={
+            "iso_3166_1_a3": "DNK",
+            "iso_3166_1_numeric": "208",
+            "printable_name": "Danmark",
+            "name": "Kongeriget Danmark",
+            "display_order": 1,
+            "is_shipping_country": True,
+        },
     )
     return country
 
@@ -330,38 +361,157 @@ HOME = "Bolig og brugskunst"
 
 # sku (= UPC), vendor, title, price incl. VAT, stock, category, food, description
 SHOP_PRODUCTS = (
-    ("HF-VIN-01", "havefolket", "Rødvin Solhverv 2024", "189.00", 60, f"{FOOD} > Vin og most", True,
-     "Blød, bærfrugtig rødvin fra vores egne ranker."),
-    ("HF-VIN-02", "havefolket", "Hvidvin Birkelund", "169.00", 60, f"{FOOD} > Vin og most", True,
-     "Frisk og tør hvidvin."),
-    ("HF-MOST-01", "havefolket", "Æblemost fra egen plantage", "45.00", 120, f"{FOOD} > Vin og most", True,
-     "Uklaret most af danske æbler."),
-    ("VB-CHOK-01", "verdensbutikken", "Mørk chokolade 70 %", "35.00", 200, f"{FOOD} > Chokolade og sødt",
-     True, "Fairtrade-chokolade."),
-    ("VB-TE-01", "verdensbutikken", "Sort te Darjeeling", "65.00", 80, f"{FOOD} > Kaffe og te", True,
-     "Løs te."),
-    ("VB-SUK-01", "verdensbutikken", "Rørsukker", "29.00", 150, f"{FOOD} > Spisekammer", True,
-     "Uraffineret rørsukker."),
-    ("VB-SHEA-01", "verdensbutikken", "Sheasmør", "79.00", 60, f"{HOME} > Tekstiler", False,
-     "Ren sheasmør fra et kvindekooperativ."),
-    ("RR-KAF-01", "ristet-ro", "Espresso Morgenrøde", "79.00", 100, f"{FOOD} > Kaffe og te", True,
-     "Kraftig espressoblanding. 250 g hele bønner."),
-    ("RR-KAF-02", "ristet-ro", "Filterkaffe Etiopien", "75.00", 100, f"{FOOD} > Kaffe og te", True,
-     "Let og blomstret kaffe, malet til filter."),
-    ("SB-SMA-01", "skovbrynet", "Julesmåkager", "95.00", 80, f"{FOOD} > Bagværk", True,
-     "Blandede småkager i dåse."),
-    ("SB-HAV-01", "skovbrynet", "Havregrynskiks", "39.00", 100, f"{FOOD} > Bagværk", True,
-     "Knasende kiks med havregryn."),
-    ("SB-RUG-01", "skovbrynet", "Surdejsrugbrød", "45.00", 60, f"{FOOD} > Bagværk", True,
-     "Groft rugbrød på egen surdej."),
-    ("SB-BRU-01", "skovbrynet", "Brunkager", "49.00", 100, f"{FOOD} > Bagværk", True,
-     "Sprøde brunkager med mandler."),
-    ("TV-VIS-01", "traadvaerket", "Viskestykke i hør", "89.00", 80, f"{HOME} > Tekstiler", False,
-     "Vævet hørviskestykke."),
-    ("LP-KRO-01", "lyspunktet", "Kronelys, 4 stk.", "59.00", 120, f"{HOME} > Lys", False,
-     "Dyppede kronelys i stearin."),
-    ("LP-BLO-01", "lyspunktet", "Bloklys", "69.00", 100, f"{HOME} > Lys", False,
-     "Håndstøbt bloklys."),
+    (
+        "HF-VIN-01",
+        "havefolket",
+        "Rødvin Solhverv 2024",
+        "189.00",
+        60,
+        f"{FOOD} > Vin og most",
+        True,
+        "Blød, bærfrugtig rødvin fra vores egne ranker.",
+    ),
+    (
+        "HF-VIN-02",
+        "havefolket",
+        "Hvidvin Birkelund",
+        "169.00",
+        60,
+        f"{FOOD} > Vin og most",
+        True,
+        "Frisk og tør hvidvin.",
+    ),
+    (
+        "HF-MOST-01",
+        "havefolket",
+        "Æblemost fra egen plantage",
+        "45.00",
+        120,
+        f"{FOOD} > Vin og most",
+        True,
+        "Uklaret most af danske æbler.",
+    ),
+    (
+        "VB-CHOK-01",
+        "verdensbutikken",
+        "Mørk chokolade 70 %",
+        "35.00",
+        200,
+        f"{FOOD} > Chokolade og sødt",
+        True,
+        "Fairtrade-chokolade.",
+    ),
+    (
+        "VB-TE-01",
+        "verdensbutikken",
+        "Sort te Darjeeling",
+        "65.00",
+        80,
+        f"{FOOD} > Kaffe og te",
+        True,
+        "Løs te.",
+    ),
+    (
+        "VB-SUK-01",
+        "verdensbutikken",
+        "Rørsukker",
+        "29.00",
+        150,
+        f"{FOOD} > Spisekammer",
+        True,
+        "Uraffineret rørsukker.",
+    ),
+    (
+        "VB-SHEA-01",
+        "verdensbutikken",
+        "Sheasmør",
+        "79.00",
+        60,
+        f"{HOME} > Tekstiler",
+        False,
+        "Ren sheasmør fra et kvindekooperativ.",
+    ),
+    (
+        "RR-KAF-01",
+        "ristet-ro",
+        "Espresso Morgenrøde",
+        "79.00",
+        100,
+        f"{FOOD} > Kaffe og te",
+        True,
+        "Kraftig espressoblanding. 250 g hele bønner.",
+    ),
+    (
+        "RR-KAF-02",
+        "ristet-ro",
+        "Filterkaffe Etiopien",
+        "75.00",
+        100,
+        f"{FOOD} > Kaffe og te",
+        True,
+        "Let og blomstret kaffe, malet til filter.",
+    ),
+    (
+        "SB-SMA-01",
+        "skovbrynet",
+        "Julesmåkager",
+        "95.00",
+        80,
+        f"{FOOD} > Bagværk",
+        True,
+        "Blandede småkager i dåse.",
+    ),
+    (
+        "SB-HAV-01",
+        "skovbrynet",
+        "Havregrynskiks",
+        "39.00",
+        100,
+        f"{FOOD} > Bagværk",
+        True,
+        "Knasende kiks med havregryn.",
+    ),
+    (
+        "SB-RUG-01",
+        "skovbrynet",
+        "Surdejsrugbrød",
+        "45.00",
+        60,
+        f"{FOOD} > Bagværk",
+        True,
+        "Groft rugbrød på egen surdej.",
+    ),
+    (
+        "SB-BRU-01",
+        "skovbrynet",
+        "Brunkager",
+        "49.00",
+        100,
+        f"{FOOD} > Bagværk",
+        True,
+        "Sprøde brunkager med mandler.",
+    ),
+    (
+        "TV-VIS-01",
+        "traadvaerket",
+        "Viskestykke i hør",
+        "89.00",
+        80,
+        f"{HOME} > Tekstiler",
+        False,
+        "Vævet hørviskestykke.",
+    ),
+    (
+        "LP-KRO-01",
+        "lyspunktet",
+        "Kronelys, 4 stk.",
+        "59.00",
+        120,
+        f"{HOME} > Lys",
+        False,
+        "Dyppede kronelys i stearin.",
+    ),
+    ("LP-BLO-01", "lyspunktet", "Bloklys", "69.00", 100, f"{HOME} > Lys", False, "Håndstøbt bloklys."),
 )
 
 # sku, title, price incl. VAT: the hub's packing of a gift basket
@@ -378,10 +528,14 @@ SHOP_TYPES = (
 
 # slug, name, type, gift message, items: six enterprises in the first, four in the second
 SHOP_DESIGNS = (
-    ("julekurv-fra-aarhus", "Julekurv fra Aarhus", "gavekurv", "Glædelig jul!",
-     ("HF-VIN-01", "RR-KAF-01", "SB-SMA-01", "LP-KRO-01", "TV-VIS-01", "VB-CHOK-01")),
-    ("kaffestund", "Kaffestund", "gavekurv", "",
-     ("RR-KAF-01", "SB-HAV-01", "VB-CHOK-01", "TV-VIS-01")),
+    (
+        "julekurv-fra-aarhus",
+        "Julekurv fra Aarhus",
+        "gavekurv",
+        "Glædelig jul!",
+        ("HF-VIN-01", "RR-KAF-01", "SB-SMA-01", "LP-KRO-01", "TV-VIS-01", "VB-CHOK-01"),
+    ),
+    ("kaffestund", "Kaffestund", "gavekurv", "", ("RR-KAF-01", "SB-HAV-01", "VB-CHOK-01", "TV-VIS-01")),
 )
 
 
@@ -417,8 +571,14 @@ def small_shop(*, images: bool = False) -> Shop:
     )
     products = {
         sku: product(
-            partner=vendors[code], sku=sku, title=title, price_incl_vat=price, stock=stock,
-            category_path=path, food=food, description=description,
+            partner=vendors[code],
+            sku=sku,
+            title=title,
+            price_incl_vat=price,
+            stock=stock,
+            category_path=path,
+            food=food,
+            description=description,
             image=colours[code] if images else None,
         )
         for sku, code, title, price, stock, path, food, description in SHOP_PRODUCTS
@@ -428,20 +588,33 @@ def small_shop(*, images: bool = False) -> Shop:
         products[sku] = packaging(hub=hub, sku=sku, title=title, price_incl_vat=price)
     types = {
         slug: BasketTypeFactory(
-            slug=slug, name=name, packaging_product=products[pack], min_items=low, max_items=high,
-            min_budget=Decimal(least) if least else None, max_budget=Decimal(most) if most else None,
+            slug=slug,
+            name=name,
+            packaging_product=products[pack],
+            min_items=low,
+            max_items=high,
+            min_budget=Decimal(least) if least else None,
+            max_budget=Decimal(most) if most else None,
             display_order=order,
         )
         for order, (slug, name, pack, low, high, least, most) in enumerate(SHOP_TYPES, start=1)
     }
     designs = {
         slug: design(
-            basket_type=types[type_slug], items={products[sku]: 1 for sku in skus}, name=name,
-            published=True, slug=slug, gift_message=message,
+            basket_type=types[type_slug],
+            items={products[sku]: 1 for sku in skus},
+            name=name,
+            published=True,
+            slug=slug,
+            gift_message=message,
         )
         for slug, name, type_slug, message, skus in SHOP_DESIGNS
     }
     return Shop(
-        vendors=vendors, products=products, types=types, designs=designs,
-        customer=customer(first_name="Demo", last_name="Kunde"), staff=staff(),
+        vendors=vendors,
+        products=products,
+        types=types,
+        designs=designs,
+        customer=customer(first_name="Demo", last_name="Kunde"),
+        staff=staff(),
     )

@@ -15,7 +15,14 @@ import grimp
 import pytest
 
 PACKAGES = (
-    "baskets", "vendors", "fulfilment", "payments", "procurement", "supply", "marketplace", "stripe_double",
+    "baskets",
+    "vendors",
+    "fulfilment",
+    "payments",
+    "procurement",
+    "supply",
+    "marketplace",
+    "stripe_double",
 )
 # The Oscar forks are apps of their own (marketplace.oscar_apps.catalogue, ...).
 FORKS = "marketplace.oscar_apps"

@@ -65,7 +65,9 @@ def test_strategy_treats_hidden_products_as_unavailable_but_keeps_public_ones(hi
 
 def test_strategy_treats_a_variant_of_a_hidden_parent_as_unavailable(vendor, public_product):
     parent = Product.objects.create(
-        title="Skjult forælder", product_class=public_product.product_class, structure=Product.PARENT,
+        title="Skjult forælder",
+        product_class=public_product.product_class,
+        structure=Product.PARENT,
         is_public=False,
     )
     public_product.parent, public_product.structure = parent, Product.CHILD
@@ -151,8 +153,13 @@ def test_a_review_awaiting_moderation_is_not_shown_until_staff_approve_it(client
 def test_a_review_cannot_be_read_under_another_products_url(client, public_product, vendor):
     other = make_product(vendor, title="Anden vare", sku="H4-OTHER")
     review = ProductReview.objects.create(
-        product=public_product, title="Godkendt", score=4, body="Fin", status=ProductReview.APPROVED,
-        name="A", email="a@example.com",
+        product=public_product,
+        title="Godkendt",
+        score=4,
+        body="Fin",
+        status=ProductReview.APPROVED,
+        name="A",
+        email="a@example.com",
     )
 
     assert client.get(_review_url(other, "reviews-detail", pk=review.pk)).status_code == 404

@@ -25,9 +25,21 @@ pytestmark = pytest.mark.django_db
 # Oscar strings that stayed English on Danish pages (issue 14), and the status names of
 # OSCAR_ORDER_STATUS_PIPELINE / OSCAR_LINE_STATUS_PIPELINE and of vendor orders.
 ENGLISH = (
-    "Pending", "Is public", "Search engine optimisation", "Upselling", "Page 1 of",
-    "Toggle Dropdown", "Toggle navigation",
-    "Paid", "Being processed", "Shipped", "Complete", "Cancelled", "Accepted", "Packed", "Delivered",
+    "Pending",
+    "Is public",
+    "Search engine optimisation",
+    "Upselling",
+    "Page 1 of",
+    "Toggle Dropdown",
+    "Toggle navigation",
+    "Paid",
+    "Being processed",
+    "Shipped",
+    "Complete",
+    "Cancelled",
+    "Accepted",
+    "Packed",
+    "Delivered",
 )
 # Attributes a person reads or hears (screen readers); other attribute values are code.
 READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
@@ -173,8 +185,9 @@ def test_guest_order_page_shows_the_status_in_danish(client, demo_vendors):  # n
     session["anon_order_email"] = order.guest_email  # as Oscar's order-status form leaves it
     session.save()
     with translation.override("da"):
-        path = reverse("customer:anon-order", kwargs={"order_number": order.number,
-                                                      "hash": order.verification_hash()})
+        path = reverse(
+            "customer:anon-order", kwargs={"order_number": order.number, "hash": order.verification_hash()}
+        )
 
     response = client.get(path)
 

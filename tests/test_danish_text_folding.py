@@ -20,8 +20,11 @@ def aeblemost(db):
     from tests.factories import product, vendor
 
     return product(
-        partner=vendor("havefolket", is_rsov=True), sku="HF-MOST-01", title="Æblemost fra egen plantage",
-        price_incl_vat="45.00", category_path="Mad og drikke > Vin og most",
+        partner=vendor("havefolket", is_rsov=True),
+        sku="HF-MOST-01",
+        title="Æblemost fra egen plantage",
+        price_incl_vat="45.00",
+        category_path="Mad og drikke > Vin og most",
     )
 
 
@@ -40,15 +43,27 @@ def sqlite(django_db_blocker):
 
 
 def _sqlite():
-    wrapper = SQLiteWrapper({**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3",
-                             "NAME": ":memory:", "OPTIONS": {}, "TEST": {}}, alias="sqlite-folding")
+    wrapper = SQLiteWrapper(
+        {
+            **connection.settings_dict,
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {},
+            "TEST": {},
+        },
+        alias="sqlite-folding",
+    )
     wrapper.ensure_connection()
     with wrapper.cursor() as cursor:
         cursor.execute('CREATE TABLE "catalogue_product" ("id" integer PRIMARY KEY, "title" text)')
         cursor.executemany(
             'INSERT INTO "catalogue_product" ("id", "title") VALUES (%s, %s)',
-            [(1, "Æblemost fra egen plantage"), (2, "Hvidvin Birkelund"), (3, "Ristet rødbede"),
-             (4, "50% mørk")],
+            [
+                (1, "Æblemost fra egen plantage"),
+                (2, "Hvidvin Birkelund"),
+                (3, "Ristet rødbede"),
+                (4, "50% mørk"),
+            ],
         )
     yield wrapper
     wrapper.close()

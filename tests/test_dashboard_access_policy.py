@@ -44,7 +44,8 @@ def test_the_settings_import_no_module_of_the_project_apps():
 
     for path in sorted(SETTINGS_DIR.glob("*.py")):
         wrong = {
-            name for name in imported_modules(path)
+            name
+            for name in imported_modules(path)
             if name.split(".")[0] in packages
             and not name.startswith("marketplace.settings")
             and name not in SETTINGS_MAY_IMPORT
@@ -95,7 +96,9 @@ def test_an_unknown_policy_name_fails_loudly_instead_of_letting_anyone_in(django
 
 # Staff's held payouts, the hub's bulk deliveries, a vendor's profile.
 GUARDED = [
-    "/da/dashboard/vendor-orders/payouts/held/", "/da/kommune/leveringer/", "/da/dashboard/vendors/profile/",
+    "/da/dashboard/vendor-orders/payouts/held/",
+    "/da/kommune/leveringer/",
+    "/da/dashboard/vendors/profile/",
 ]
 
 

@@ -45,12 +45,14 @@ def test_vendor_approval_mail_links_to_the_dashboard_absolutely(django_capture_o
 
 
 def test_pick_list_subject_shows_an_ampersand_not_an_entity():
-    context = {"order": SimpleNamespace(number="100042"),
-               "vendor_order": SimpleNamespace(partner=SimpleNamespace(name="Bær & Brød \"Øst\""))}
+    context = {
+        "order": SimpleNamespace(number="100042"),
+        "vendor_order": SimpleNamespace(partner=SimpleNamespace(name='Bær & Brød "Øst"')),
+    }
     with translation.override("da"):
         subject = render_to_string("fulfilment/email/pick_list_subject.txt", context)
 
-    assert "Bær & Brød \"Øst\"" in subject
+    assert 'Bær & Brød "Øst"' in subject
     assert "&amp;" not in subject and "&quot;" not in subject
 
 

@@ -25,7 +25,11 @@ def test_ctrl_c_stops_worker_and_beat_without_a_sigkill(tmp_path):
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "marketplace.devserver", "worker", "beat"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + 90

@@ -72,9 +72,19 @@ def _start_nginx(tmp_path: Path, *, upstream: str, media: Path, static: Path):
     conf.write_text(_config(port=port, upstream=upstream, media=media, static=static, temp=temp))
     log = open(tmp_path / "nginx.log", "w+")  # noqa: SIM115
     proc = subprocess.Popen(
-        [NGINX, "-e", "stderr", "-p", str(tmp_path), "-c", str(conf),
-         "-g", f"daemon off; pid {tmp_path / 'nginx.pid'};"],
-        stdout=subprocess.DEVNULL, stderr=log,
+        [
+            NGINX,
+            "-e",
+            "stderr",
+            "-p",
+            str(tmp_path),
+            "-c",
+            str(conf),
+            "-g",
+            f"daemon off; pid {tmp_path / 'nginx.pid'};",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=log,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -210,8 +220,13 @@ def test_other_paths_go_to_the_app_with_host_scheme_and_client_address(stack):
 def test_a_product_image_upload_of_several_megabytes_reaches_the_app(stack):
     body = b"x" * (4 * 1024 * 1024)  # nginx's default limit is 1 MiB
 
-    status, _, _ = _get(stack["port"], "/da/dashboard/catalogue/products/1/", method="POST", body=body,
-                        headers={"Content-Type": "application/octet-stream"})
+    status, _, _ = _get(
+        stack["port"],
+        "/da/dashboard/catalogue/products/1/",
+        method="POST",
+        body=body,
+        headers={"Content-Type": "application/octet-stream"},
+    )
 
     assert status == 200
     assert stack["seen"][0]["body_length"] == len(body)

@@ -49,8 +49,15 @@ def placed_bulk_order(demo_data):
     design = published_designs().first()
     draft = BulkOrderDraft(
         recipients=[
-            RecipientData(name=f"Medarbejder {i}", street=f"Rådhusgade {i}", postcode="8000",
-                          city="Aarhus C", message="God jul", design_id=design.pk, quantity=1)
+            RecipientData(
+                name=f"Medarbejder {i}",
+                street=f"Rådhusgade {i}",
+                postcode="8000",
+                city="Aarhus C",
+                message="God jul",
+                design_id=design.pk,
+                quantity=1,
+            )
             for i in range(1, 26)
         ],
         requested_delivery_date=timezone.localdate() + timedelta(days=21),

@@ -18,8 +18,32 @@ Product = get_model("catalogue", "Product")
 Basket = get_model("basket", "Basket")
 
 ODD_NUMBERS = [
-    "-1", "0", "99", "100", "1000", "1.5", "1,5", "abc", "NaN", "nan", "Infinity", "-Infinity", "inf",
-    "1e309", "-1e309", "1e30", "0x10", "😀", "\x00", "2147483648", "9" * 40, "١٢", "²", "", " ", "1 000",
+    "-1",
+    "0",
+    "99",
+    "100",
+    "1000",
+    "1.5",
+    "1,5",
+    "abc",
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "inf",
+    "1e309",
+    "-1e309",
+    "1e30",
+    "0x10",
+    "😀",
+    "\x00",
+    "2147483648",
+    "9" * 40,
+    "١٢",
+    "²",
+    "",
+    " ",
+    "1 000",
     "1" * 5000,
 ]
 
@@ -41,8 +65,12 @@ def basket_formset_post(client, line, quantity):
     return client.post(
         url("basket:summary"),
         {
-            "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
-            "form-MAX_NUM_FORMS": "1000", "form-0-id": str(line.pk), "form-0-quantity": quantity,
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": str(line.pk),
+            "form-0-quantity": quantity,
         },
     )
 
@@ -69,9 +97,7 @@ def test_composer_huge_price_min_shows_the_fields_message(client, shop, value):
     response = client.get(url("giftbaskets:composer"), {"price_min": value})
 
     assert response.status_code == 200
-    assert response.context["filter_form"].errors["price_min"] == [
-        "Angiv en pris på højst 1.000.000 kr."
-    ]
+    assert response.context["filter_form"].errors["price_min"] == ["Angiv en pris på højst 1.000.000 kr."]
     assert "Angiv en pris på højst 1.000.000 kr." in response.content.decode()
 
 
@@ -85,14 +111,28 @@ odd_text = st.one_of(
 
 
 @settings(
-    max_examples=25, deadline=None, database=None,
+    max_examples=25,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(a=odd_text, b=odd_text, c=odd_text)
 def test_public_parameters_with_random_values_never_answer_500(client, basket_line, a, b, c):
     requests = [
-        ("get", url("giftbaskets:composer"), {"price_min": a, "price_max": b, "q": c, "category": a,
-                                              "vendor": b, "page": c, "rsov": a, "in_stock": b}),
+        (
+            "get",
+            url("giftbaskets:composer"),
+            {
+                "price_min": a,
+                "price_max": b,
+                "q": c,
+                "category": a,
+                "vendor": b,
+                "page": c,
+                "rsov": a,
+                "in_stock": b,
+            },
+        ),
         ("get", url("search:search"), {"q": a, "vendor": b, "sort_by": c, "page": a, "rsov": b}),
         ("get", url("catalogue:index"), {"q": b, "page": c, "sort_by": a}),
         ("post", url("giftbaskets:composer-add"), {"product": a, "quantity": b}),
@@ -118,15 +158,23 @@ def guest_at_address_step(client, basket_line):
     response = client.post(reverse("checkout:index"), guest)
     assert response.status_code == 302
     # the step is really reached: a good address goes on to the shipping method
-    good = {"first_name": "Karen", "last_name": "Jensen", "line1": "Vestergade 3", "postcode": "8000",
-            "line4": "Aarhus C", "phone_number": "20 30 40 50"}
+    good = {
+        "first_name": "Karen",
+        "last_name": "Jensen",
+        "line1": "Vestergade 3",
+        "postcode": "8000",
+        "line4": "Aarhus C",
+        "phone_number": "20 30 40 50",
+    }
     response = client.post(reverse("checkout:shipping-address"), good)
     assert response.status_code == 302 and "shipping-method" in response.url, response.status_code
     return client
 
 
 @settings(
-    max_examples=20, deadline=None, database=None,
+    max_examples=20,
+    deadline=None,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(a=odd_text, b=odd_text, c=odd_text)

@@ -56,8 +56,11 @@ def test_legal_pages_answer_in_both_languages(client, path, text):
 
 
 def test_staff_edited_flat_page_replaces_the_default_text(client):
-    page = FlatPage.objects.create(url="/da/handelsbetingelser/", title="Betingelser 2027",
-                                   content="<p>Nye betingelser fra 1. januar.</p>")
+    page = FlatPage.objects.create(
+        url="/da/handelsbetingelser/",
+        title="Betingelser 2027",
+        content="<p>Nye betingelser fra 1. januar.</p>",
+    )
     page.sites.add(Site.objects.get(pk=settings.SITE_ID))
 
     html = client.get("/da/handelsbetingelser/").content.decode()
@@ -81,8 +84,9 @@ def test_menu_links_gift_baskets_enterprises_municipalities_and_become_a_seller(
 
 
 def test_login_from_danish_pages_with_an_english_browser_stays_danish(client):
-    user = get_user_model().objects.create_user(username="k@example.dk", email="k@example.dk",
-                                                password="en-lang-og-sikker-kode")
+    user = get_user_model().objects.create_user(
+        username="k@example.dk", email="k@example.dk", password="en-lang-og-sikker-kode"
+    )
 
     response = client.post(
         "/da/accounts/login/",

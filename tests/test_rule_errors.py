@@ -17,11 +17,27 @@ from supply.sourcing import SourcingError
 from vendors.services import ImportFileError, OfferError, VendorStateError
 
 
-@pytest.mark.parametrize("error", [
-    GiftBasketError, CancellationError, DeclineError, WorkflowError, SubstitutionError, OrderNotPlaceable,
-    RefundError, StockUnavailable, RecipientFileError, ProcurementError, QuotationExpired, CapacityExhausted,
-    SourcingError, ImportFileError, OfferError, VendorStateError,
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        GiftBasketError,
+        CancellationError,
+        DeclineError,
+        WorkflowError,
+        SubstitutionError,
+        OrderNotPlaceable,
+        RefundError,
+        StockUnavailable,
+        RecipientFileError,
+        ProcurementError,
+        QuotationExpired,
+        CapacityExhausted,
+        SourcingError,
+        ImportFileError,
+        OfferError,
+        VendorStateError,
+    ],
+)
 def test_every_rule_error_is_a_rule_violation(error):
     assert issubclass(error, RuleViolation)
 

@@ -14,9 +14,7 @@ Product = get_model("catalogue", "Product")
         ("en", "Your search was longer than 200 characters: we searched for the first 200."),
     ],
 )
-def test_a_search_over_200_characters_searches_the_first_200_and_says_so(
-    client, shop, language, message
-):
+def test_a_search_over_200_characters_searches_the_first_200_and_says_so(client, shop, language, message):
     coffee = Product.objects.get(upc="RR-KAF-01")
     wine = Product.objects.get(upc="HF-VIN-01")
     query = "kaffe " * 33 + "  " + "vin " * 10  # 200 characters of coffee, then wine

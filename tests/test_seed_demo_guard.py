@@ -25,7 +25,11 @@ def test_seed_demo_under_production_settings_refuses_and_creates_no_user(tmp_pat
     }
     # when seed_demo runs without --allow-production
     result = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo"], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     # then it stops with a message before touching the database

@@ -19,6 +19,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("TEST_WORKER_QUEUE")
 if env.str("TEST_SWEEP_EVERY", default=""):
     CELERY_BEAT_SCHEDULE = {
         "fulfilment-follow-ups-sweep": {
-            "task": "fulfilment.follow_ups_sweep", "schedule": env.float("TEST_SWEEP_EVERY"),
+            "task": "fulfilment.follow_ups_sweep",
+            "schedule": env.float("TEST_SWEEP_EVERY"),
         },
     }

@@ -44,8 +44,13 @@ class PolicyDashboardConfig(OscarDashboardConfig):
 
 # A vendor's own pages; everything else here is for staff.
 VENDOR_PAGES = (
-    "profile", "import-upload", "import-template", "import-preview",
-    "offer-list", "offer-product-search", "offer-create",
+    "profile",
+    "import-upload",
+    "import-template",
+    "import-preview",
+    "offer-list",
+    "offer-product-search",
+    "offer-create",
 )
 
 
@@ -68,19 +73,25 @@ class VendorsConfig(PolicyDashboardConfig):
     def get_urls(self):
         from vendors import dashboard_views as views
 
-        return self.post_process_urls([
-            path("", views.VendorListView.as_view(), name="vendor-list"),
-            path("<int:pk>/", views.VendorDetailView.as_view(), name="vendor-detail"),
-            path("<int:pk>/decision/", views.VendorDecisionView.as_view(), name="vendor-decision"),
-            path("products/pending/", views.ProductApprovalListView.as_view(), name="product-approval-list"),
-            path("products/<int:pk>/approve/", views.ProductApproveView.as_view(), name="product-approve"),
-            path("profile/", views.VendorProfileUpdateView.as_view(), name="profile"),
-            path("import/", views.ProductImportUploadView.as_view(), name="import-upload"),
-            path("import/template/", views.ProductImportTemplateView.as_view(), name="import-template"),
-            path("import/<int:pk>/", views.ProductImportPreviewView.as_view(), name="import-preview"),
-            path("offers/", views.OfferListView.as_view(), name="offer-list"),
-            path("offers/new/", views.OfferProductSearchView.as_view(), name="offer-product-search"),
-            path("offers/new/<int:product_pk>/", views.OfferCreateView.as_view(), name="offer-create"),
-            path("offers/pending/", views.OfferApprovalListView.as_view(), name="offer-approval-list"),
-            path("offers/<int:pk>/decision/", views.OfferDecisionView.as_view(), name="offer-decision"),
-        ])
+        return self.post_process_urls(
+            [
+                path("", views.VendorListView.as_view(), name="vendor-list"),
+                path("<int:pk>/", views.VendorDetailView.as_view(), name="vendor-detail"),
+                path("<int:pk>/decision/", views.VendorDecisionView.as_view(), name="vendor-decision"),
+                path(
+                    "products/pending/", views.ProductApprovalListView.as_view(), name="product-approval-list"
+                ),
+                path(
+                    "products/<int:pk>/approve/", views.ProductApproveView.as_view(), name="product-approve"
+                ),
+                path("profile/", views.VendorProfileUpdateView.as_view(), name="profile"),
+                path("import/", views.ProductImportUploadView.as_view(), name="import-upload"),
+                path("import/template/", views.ProductImportTemplateView.as_view(), name="import-template"),
+                path("import/<int:pk>/", views.ProductImportPreviewView.as_view(), name="import-preview"),
+                path("offers/", views.OfferListView.as_view(), name="offer-list"),
+                path("offers/new/", views.OfferProductSearchView.as_view(), name="offer-product-search"),
+                path("offers/new/<int:product_pk>/", views.OfferCreateView.as_view(), name="offer-create"),
+                path("offers/pending/", views.OfferApprovalListView.as_view(), name="offer-approval-list"),
+                path("offers/<int:pk>/decision/", views.OfferDecisionView.as_view(), name="offer-decision"),
+            ]
+        )

@@ -262,7 +262,7 @@ class OfferListView(VendorRequiredMixin, ListView):
 
 
 class OfferProductSearchView(VendorRequiredMixin, ListView):
-    """"We make this too": find a product in the shop that the vendor does not offer yet."""
+    """ "We make this too": find a product in the shop that the vendor does not offer yet."""
 
     template_name = "vendors/dashboard/offer_product_search.html"
     context_object_name = "products"
@@ -281,7 +281,9 @@ class OfferCreateView(VendorRequiredMixin, FormView):
 
     def get_product(self):
         product = (
-            selectors.products_vendor_can_offer(vendor=self.vendor).filter(pk=self.kwargs["product_pk"]).first()
+            selectors.products_vendor_can_offer(vendor=self.vendor)
+            .filter(pk=self.kwargs["product_pk"])
+            .first()
         )
         if product is None:
             raise Http404

@@ -86,8 +86,17 @@ class VendorProfileForm(forms.ModelForm):
     class Meta:
         model = VendorProfile
         fields = [
-            "mission", "impact_text", "employees_flex_jobs", "employees_total", "logo", "contact_email",
-            "contact_phone", "street", "postcode", "city", "dropoff_notes",
+            "mission",
+            "impact_text",
+            "employees_flex_jobs",
+            "employees_total",
+            "logo",
+            "contact_email",
+            "contact_phone",
+            "street",
+            "postcode",
+            "city",
+            "dropoff_notes",
         ]
         widgets = {
             "mission": forms.Textarea(attrs={"rows": 4}),
@@ -146,7 +155,10 @@ class OfferForm(forms.Form):
 
     partner_sku = forms.CharField(label=_("Your SKU (item number)"), max_length=128)
     price_excl_tax = DanishDecimalField(
-        label=_("Price excl. VAT (DKK)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"),
+        label=_("Price excl. VAT (DKK)"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
         max_value=Decimal("999999.99"),
         help_text=_("Buyers pay this plus 25 % VAT: 80,00 here is 100,00 in the shop."),
     )

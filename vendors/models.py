@@ -27,21 +27,15 @@ class VendorProfile(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
-    partner = models.OneToOneField(
-        "partner.Partner", on_delete=models.CASCADE, related_name="vendor_profile"
-    )
+    partner = models.OneToOneField("partner.Partner", on_delete=models.CASCADE, related_name="vendor_profile")
     slug = models.SlugField(_("slug"), max_length=128, unique=True)
     legal_name = models.CharField(_("legal name"), max_length=255)
-    cvr = models.CharField(
-        _("CVR number"), max_length=8, validators=[validate_cvr], help_text=_("8 digits")
-    )
+    cvr = models.CharField(_("CVR number"), max_length=8, validators=[validate_cvr], help_text=_("8 digits"))
     is_rsov = models.BooleanField(_("registered social enterprise (RSØV)"), default=False)
     rsov_reference = models.CharField(_("RSØV registration reference"), max_length=64, blank=True)
     mission = models.TextField(_("social mission"), blank=True)
     impact_text = models.TextField(_("impact"), blank=True)
-    employees_flex_jobs = models.PositiveIntegerField(
-        _("employees in flex jobs"), null=True, blank=True
-    )
+    employees_flex_jobs = models.PositiveIntegerField(_("employees in flex jobs"), null=True, blank=True)
     employees_total = models.PositiveIntegerField(_("employees in total"), null=True, blank=True)
     logo = models.ImageField(_("logo"), upload_to="vendors/logos/", blank=True)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -62,9 +56,7 @@ class VendorProfile(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("Share of the vendor's sales kept by the platform; empty = platform default."),
     )
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.APPLIED
-    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLIED)
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     stripe_account_id = models.CharField(_("Stripe connected account"), max_length=64, blank=True)
     stripe_account_ready = models.BooleanField(_("Stripe account can receive payouts"), default=False)

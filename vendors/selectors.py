@@ -134,9 +134,7 @@ def blocked_partner_ids() -> set[int]:
 
 def products_awaiting_approval() -> QuerySet:
     """Vendor products not yet public: what staff still have to look at."""
-    vendor_stock = StockRecord.objects.filter(
-        product=OuterRef("pk"), partner__vendor_profile__isnull=False
-    )
+    vendor_stock = StockRecord.objects.filter(product=OuterRef("pk"), partner__vendor_profile__isnull=False)
     return (
         Product.objects.filter(is_public=False)
         .filter(Exists(vendor_stock))

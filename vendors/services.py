@@ -115,9 +115,7 @@ def vendor_apply(
         user = User(username=email[:150], email=email, first_name=first_name, last_name=last_name)
         user.set_password(password)
         user.save()
-    partner = Partner.objects.create(
-        name=name, code=_unique_slug(name, model=Partner, field_name="code")
-    )
+    partner = Partner.objects.create(name=name, code=_unique_slug(name, model=Partner, field_name="code"))
     vendor = VendorProfile.objects.create(
         partner=partner,
         slug=_unique_slug(name, model=VendorProfile, field_name="slug"),
@@ -261,8 +259,9 @@ def _offer_price(price) -> Decimal:
 
 
 @transaction.atomic
-def offer_create(*, vendor: VendorProfile, product, partner_sku: str, price_excl_tax: Decimal,
-                 num_in_stock: int) -> "StockRecordModel":
+def offer_create(
+    *, vendor: VendorProfile, product, partner_sku: str, price_excl_tax: Decimal, num_in_stock: int
+) -> "StockRecordModel":
     """The vendor offers a product that is already in the shop, with its own SKU, price and stock.
 
     The offer waits for staff approval when VENDOR_PRODUCT_APPROVAL_REQUIRED is
@@ -282,8 +281,9 @@ def offer_create(*, vendor: VendorProfile, product, partner_sku: str, price_excl
     if StockRecord.objects.filter(partner=vendor.partner_id, product=product).exists():
         raise OfferError(_("You already offer this product."), code="duplicate")
     if StockRecord.objects.filter(partner=vendor.partner_id, partner_sku=partner_sku).exists():
-        raise OfferError(_("You already use the SKU “%(sku)s” for another product.") % {"sku": partner_sku},
-                         code="sku")
+        raise OfferError(
+            _("You already use the SKU “%(sku)s” for another product.") % {"sku": partner_sku}, code="sku"
+        )
     return StockRecord.objects.create(
         partner=vendor.partner,
         product=product,
@@ -328,12 +328,26 @@ REQUIRED_COLUMNS = ("sku", "title", "product_class", "category", "stock")
 PRICE_COLUMNS = ("price_excl_vat", "price_incl_vat")
 OPTIONAL_COLUMNS = ("description", "allergens", "contents")
 TEMPLATE_COLUMNS = (
-    "sku", "title", "description", "product_class", "category", "price_excl_vat", "stock", "allergens",
+    "sku",
+    "title",
+    "description",
+    "product_class",
+    "category",
+    "price_excl_vat",
+    "stock",
+    "allergens",
     "contents",
 )
 TEMPLATE_EXAMPLE = (
-    "EX-001", "Æblemost 75 cl", "Presset af danske æbler.", "Fødevare", "Vin og most", "36.00", "50",
-    "", "Æblesaft",
+    "EX-001",
+    "Æblemost 75 cl",
+    "Presset af danske æbler.",
+    "Fødevare",
+    "Vin og most",
+    "36.00",
+    "50",
+    "",
+    "Æblesaft",
 )
 
 
@@ -517,8 +531,10 @@ def product_import_validate(*, partner, rows: list[dict]) -> list[ImportRow]:
         if values.get("product_class", "").lower() not in classes:
             row.errors.append(
                 _("Unknown product type “%(value)s”: use one of %(choices)s.")
-                % {"value": values.get("product_class", ""), "choices": ", ".join(sorted(
-                    pc.name for pc in classes.values()))}
+                % {
+                    "value": values.get("product_class", ""),
+                    "choices": ", ".join(sorted(pc.name for pc in classes.values())),
+                }
             )
         matches = categories.get(values.get("category", "").lower(), [])
         if not matches:
@@ -530,9 +546,7 @@ def product_import_validate(*, partner, rows: list[dict]) -> list[ImportRow]:
             row.errors.append(error)
         stock = values.get("stock", "")
         if not (stock.isascii() and stock.isdigit()):
-            row.errors.append(
-                _("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock}
-            )
+            row.errors.append(_("Stock “%(value)s” must be a whole number, 0 or more.") % {"value": stock})
         elif int(stock) > STOCK_MAX:
             row.errors.append(
                 _("Stock “%(value)s” is more than %(max)s.") % {"value": stock, "max": STOCK_MAX}
@@ -569,8 +583,10 @@ def _save_row(*, partner, row: ImportRow, classes: dict, categories: dict, attri
     product_class = classes[values["product_class"].lower()]
     category = categories[values["category"].lower()]
     record = (
-        StockRecord.objects.select_for_update().select_related("product")
-        .filter(partner=partner, partner_sku=values["sku"]).first()
+        StockRecord.objects.select_for_update()
+        .select_related("product")
+        .filter(partner=partner, partner_sku=values["sku"])
+        .first()
     )
     if record is None:
         product = Product.objects.create(

@@ -17,7 +17,7 @@ def test_site_root_opens_the_danish_front_page(client, shop_with_pictures):
 
     assert response.redirect_chain[-1][0] == "/da/"
     html = response.content.decode()
-    assert "<h1 id=\"front-title\">Gavekurve fra socialøkonomiske virksomheder</h1>" in html
+    assert '<h1 id="front-title">Gavekurve fra socialøkonomiske virksomheder</h1>' in html
     assert "Sådan virker en fælles kurv" in html
     assert "Priserne er inkl. 25 % moms." in html
     assert "For virksomheder, kommuner og socialøkonomiske virksomheder" in html
@@ -63,10 +63,13 @@ def test_brand_and_breadcrumb_home_lead_to_the_front_page(client, shop_with_pict
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(("width_name", "viewport"), [
-    ("desktop", {"width": 1366, "height": 900}),
-    ("phone", {"width": 390, "height": 844}),
-])
+@pytest.mark.parametrize(
+    ("width_name", "viewport"),
+    [
+        ("desktop", {"width": 1366, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ],
+)
 def test_front_page_is_accessible_and_fits_desktop_and_phone(
     browser, live_server, demo_data, width_name, viewport
 ):

@@ -65,8 +65,14 @@ def basket_type(vendor):
     hub.save()
     packaging = make_product(hub, title="Kurv", sku="H-KURV", food=False)
     return BasketType.objects.create(
-        name="Testkurv", slug="testkurv", packaging_product=packaging, min_items=1, max_items=6,
-        min_budget=0, max_budget=5000, allow_mixing=True,
+        name="Testkurv",
+        slug="testkurv",
+        packaging_product=packaging,
+        min_items=1,
+        max_items=6,
+        min_budget=0,
+        max_budget=5000,
+        allow_mixing=True,
     )
 
 

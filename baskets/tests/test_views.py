@@ -88,9 +88,7 @@ def test_packaging_and_hidden_products_cannot_be_put_in_a_design(client, shop):
     assert not design.items.exists()
 
 
-def test_add_to_cart_through_the_page_is_checked_on_the_server_and_leaves_the_cart_unchanged(
-    client, shop
-):
+def test_add_to_cart_through_the_page_is_checked_on_the_server_and_leaves_the_cart_unchanged(client, shop):
     _compose(client, skus=("HF-MOST-01", "VB-SUK-01", "SB-HAV-01"))  # 45 + 29 + 39 + 49 < 250 kr.
 
     response = client.post(f"{COMPOSER}i-kurv/", {"quantity": 2}, follow=True)

@@ -38,7 +38,12 @@ def test_statuses_are_stored_as_before_and_read_in_danish(demo_vendors):
         assert status_label(Order.objects.get(pk=order.pk).status) == "Betalt"
         assert str(LineStatus.PACKED.label) == "Pakket"
         assert [str(label) for _value, label in OrderStatus.choices] == [
-            "Afventer", "Betalt", "Under behandling", "Afsendt", "Gennemført", "Annulleret"
+            "Afventer",
+            "Betalt",
+            "Under behandling",
+            "Afsendt",
+            "Gennemført",
+            "Annulleret",
         ]
     with translation.override("en"):
         assert status_label("Being processed") == "Being processed"

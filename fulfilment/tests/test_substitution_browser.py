@@ -12,7 +12,9 @@ from tests.browser_checks import axe_blocking, sideways_problems
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_the_hub_confirms_the_proposed_substitute_on_a_phone_and_sees_what_goes_back(
-    coffee_declined, live_server, page  # noqa: F811
+    coffee_declined,  # noqa: F811 - the fixture imported above
+    live_server,
+    page,
 ):
     order, coffee, tea, *_rest = coffee_declined
     sub = Substitution.objects.get(order=order)
@@ -45,8 +47,10 @@ def test_the_hub_confirms_the_proposed_substitute_on_a_phone_and_sees_what_goes_
     refund = page.get_by_test_id("refund")
     expect(refund).to_be_visible()
     sub.refresh_from_db()
-    confirmed = page.get_by_role("main").get_by_role("alert").filter(
-        has_text="Bekræftet: 7 × Økologisk te leveres i stedet"
+    confirmed = (
+        page.get_by_role("main")
+        .get_by_role("alert")
+        .filter(has_text="Bekræftet: 7 × Økologisk te leveres i stedet")
     )
     expect(confirmed).to_be_visible()
     expect(page.get_by_test_id("status")).to_contain_text("Erstatning bekræftet")

@@ -42,7 +42,8 @@ def test_worker_child_killed_while_sending_pick_lists_sends_them_once_after_rede
     # then: Celery puts the task back (reject_on_worker_lost), a new child sends each e-mail once
     wait_until(
         lambda: CommunicationEvent.objects.filter(order=order, event_type__code=PICK_LISTS_EVENT).exists(),
-        seconds=90, what="the pick lists to be sent after the kill",
+        seconds=90,
+        what="the pick lists to be sent after the kill",
     )
     log = worker.log_text()
     assert "WorkerLostError" in log or "SIGKILL" in log, log[-3000:]
@@ -58,8 +59,12 @@ def test_worker_child_killed_while_sending_pick_lists_sends_them_once_after_rede
 
 def _stripe_env(double) -> dict:
     """The worker processes talk to the test's Stripe double."""
-    return {"STRIPE_API_BASE": double.url, "STRIPE_SECRET_KEY": "sk_test_double",
-            "STRIPE_PUBLISHABLE_KEY": "pk_test_double", "STRIPE_WEBHOOK_SECRET": double.webhook_secret}
+    return {
+        "STRIPE_API_BASE": double.url,
+        "STRIPE_SECRET_KEY": "sk_test_double",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_double",
+        "STRIPE_WEBHOOK_SECRET": double.webhook_secret,
+    }
 
 
 def _card_paid_order(double):
@@ -156,7 +161,8 @@ def test_whole_worker_killed_inside_the_stripe_transfer_the_sweep_pays_each_vend
     assert not _all_paid(order)
     # a new worker with beat, the sweep every 2 s for follow-ups overdue after 5 s (production: 120 s, 300 s)
     second = prefork_workers.start(
-        hang_mail=False, sweep_every=2,
+        hang_mail=False,
+        sweep_every=2,
         env={**_stripe_env(stripe_double), "FULFILMENT_SPLIT_SWEEP_AFTER_SECONDS": "5"},
     )
     started_at = time.monotonic()

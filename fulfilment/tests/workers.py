@@ -127,9 +127,23 @@ class PreforkWorkers:
             "TEST_WORKER_QUEUE": self.queue,
             **(env or {}),
         }
-        command = [sys.executable, "-m", "celery", "-A", "marketplace", "worker", "--pool=prefork",
-                   "--concurrency=1", "--loglevel=INFO", "-Q", self.queue, "-n", f"{self.queue}-{number}@%h",
-                   "--without-gossip", "--without-mingle"]
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "marketplace",
+            "worker",
+            "--pool=prefork",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "-Q",
+            self.queue,
+            "-n",
+            f"{self.queue}-{number}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ]
         if sweep_every is not None:
             environment["TEST_SWEEP_EVERY"] = str(sweep_every)
             command += ["-B", "-s", str(self.tmp_path / f"beat-schedule-{number}")]
@@ -140,8 +154,11 @@ class PreforkWorkers:
             )
         worker = Worker(proc, log, self.queue)
         self.workers.append(worker)
-        wait_until(lambda: "ready." in worker.log_text() or proc.poll() is not None,
-                   seconds=60, what=f"worker {number} to be ready")
+        wait_until(
+            lambda: "ready." in worker.log_text() or proc.poll() is not None,
+            seconds=60,
+            what=f"worker {number} to be ready",
+        )
         assert proc.poll() is None, worker.log_text()
         if self._old_conf is None:
             self._old_conf = (app.conf.task_always_eager, app.conf.task_default_queue)

@@ -342,9 +342,7 @@ else:
         "control_folder": str(CELERY_DATA_DIR / "control"),
         "store_processed": False,
     }
-    CELERY_RESULT_BACKEND = env.str(
-        "CELERY_RESULT_BACKEND", default=f"file://{CELERY_DATA_DIR / 'results'}"
-    )
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{CELERY_DATA_DIR / 'results'}")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -368,7 +366,8 @@ CELERY_BEAT_SCHEDULE = {
     "payments-stale-checkouts": {"task": "payments.checkout_payments_stale_settle", "schedule": 300.0},
     # Payments whose confirmation hit a Stripe outage: placed within a minute or two of Stripe's return.
     "payments-unconfirmed-checkouts": {
-        "task": "payments.checkout_payments_unconfirmed_settle", "schedule": 60.0,
+        "task": "payments.checkout_payments_unconfirmed_settle",
+        "schedule": 60.0,
     },
     # Product views are counted in Redis on the request path and written here.
     "catalogue-product-views-flush": {"task": "catalogue.product_views_flush", "schedule": 300.0},

@@ -10,9 +10,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/faelleskurv"
-    ),
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/faelleskurv"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 

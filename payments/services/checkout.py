@@ -51,8 +51,10 @@ def _address_fields(address) -> dict:
         if field.primary_key or field.name in {"search_text"}:
             continue
         value = getattr(address, field.attname)
-        fields[field.attname] = "" if value is None and field.name == "phone_number" else (
-            str(value) if field.name == "phone_number" else value
+        fields[field.attname] = (
+            ""
+            if value is None and field.name == "phone_number"
+            else (str(value) if field.name == "phone_number" else value)
         )
     return fields
 
@@ -73,28 +75,55 @@ class _LineItem(TypedDict):
 def _session_line_items(*, basket, shipping_method, shipping_charge, total) -> list[_LineItem]:
     items: list[_LineItem] = []
     for line in basket.all_lines():
-        items.append({
-            "quantity": 1,
-            "price_data": {
-                "currency": "dkk",
-                "unit_amount": to_ore(line.line_price_incl_tax_incl_discounts),
-                "product_data": {"name": f"{line.quantity} × {line.product.get_title()}"},
-            },
-        })
+        items.append(
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "dkk",
+                    "unit_amount": to_ore(line.line_price_incl_tax_incl_discounts),
+                    "product_data": {"name": f"{line.quantity} × {line.product.get_title()}"},
+                },
+            }
+        )
     if shipping_charge.incl_tax:
-        items.append({"quantity": 1, "price_data": {
-            "currency": "dkk", "unit_amount": to_ore(shipping_charge.incl_tax),
-            "product_data": {"name": str(shipping_method.name)}}})
+        items.append(
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "dkk",
+                    "unit_amount": to_ore(shipping_charge.incl_tax),
+                    "product_data": {"name": str(shipping_method.name)},
+                },
+            }
+        )
     if sum(i["price_data"]["unit_amount"] for i in items) != to_ore(total.incl_tax):
         # Basket-wide discounts do not map onto lines: charge the total as one line.
-        items = [{"quantity": 1, "price_data": {"currency": "dkk", "unit_amount": to_ore(total.incl_tax),
-                                                "product_data": {"name": "Fælleskurv"}}}]
+        items = [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": "dkk",
+                    "unit_amount": to_ore(total.incl_tax),
+                    "product_data": {"name": "Fælleskurv"},
+                },
+            }
+        ]
     return items
 
 
 def checkout_payment_start(
-    *, basket, user, guest_email: str, shipping_address, shipping_method, shipping_charge, total,
-    order_number: str, success_url: str, cancel_url: str, language: str,
+    *,
+    basket,
+    user,
+    guest_email: str,
+    shipping_address,
+    shipping_method,
+    shipping_charge,
+    total,
+    order_number: str,
+    success_url: str,
+    cancel_url: str,
+    language: str,
 ) -> CheckoutStart:
     """Allocate stock, freeze the basket and open a Stripe Checkout Session for it.
 
@@ -132,8 +161,9 @@ def checkout_payment_start(
     try:
         session = api.checkout.Session.create(
             mode="payment",
-            line_items=_session_line_items(basket=basket, shipping_method=shipping_method,
-                                           shipping_charge=shipping_charge, total=total),
+            line_items=_session_line_items(
+                basket=basket, shipping_method=shipping_method, shipping_charge=shipping_charge, total=total
+            ),
             customer_email=email or None,
             client_reference_id=order_number,
             metadata={"order_number": order_number, "basket_id": str(basket.id)},
@@ -166,6 +196,7 @@ def _session_expire_quietly(payment: CheckoutPayment) -> None:
         )
     except stripe.InvalidRequestError as exc:
         logger.info("session %s not expired: %s", payment.stripe_session_id, exc.user_message)
+
 
 def checkout_payment_release(*, order_number: str, reason: str, error: str = "") -> CheckoutPayment | None:
     """Give back the stock and the basket of an unpaid payment (cancelled, declined then left, expired).

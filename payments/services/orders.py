@@ -119,7 +119,8 @@ def _payment_refund_unplaceable(*, payment: CheckoutPayment, session, reason: st
     intent = session.payment_intent
     intent_id = intent if isinstance(intent, str) else intent.id
     refund = stripe_api().Refund.create(
-        payment_intent=intent_id, amount=session.amount_total,
+        payment_intent=intent_id,
+        amount=session.amount_total,
         metadata={"order_number": payment.order_number, "reason": reason},
         idempotency_key=idempotency_key("checkout-refund", payment.order_number),
     )
@@ -162,27 +163,41 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> AbstractOrder
     if offers_exist():
         Applicator().apply(basket, user, request)
     shipping_address = ShippingAddress(**payment.shipping_address) if payment.shipping_address else None
-    methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=shipping_address,
-                                                request=request)
+    methods = Repository().get_shipping_methods(
+        basket=basket, user=user, shipping_addr=shipping_address, request=request
+    )
     shipping_method = next(m for m in methods if m.code == payment.shipping_method_code)
     if priced.get("shipping"):
-        shipping_charge = Price(currency=basket.currency, excl_tax=Decimal(priced["shipping"]["excl"]),
-                                incl_tax=Decimal(priced["shipping"]["incl"]))
+        shipping_charge = Price(
+            currency=basket.currency,
+            excl_tax=Decimal(priced["shipping"]["excl"]),
+            incl_tax=Decimal(priced["shipping"]["incl"]),
+        )
     else:
         shipping_charge = shipping_method.calculate(basket)
     total = OrderTotalCalculator(request).calculate(basket, shipping_charge)
     paid = from_ore(session.amount_total)
     if paid != total.incl_tax:
-        logger.error("order %s: paid %s but the basket totals %s: refunding", payment.order_number, paid,
-                     total.incl_tax)
+        logger.error(
+            "order %s: paid %s but the basket totals %s: refunding",
+            payment.order_number,
+            paid,
+            total.incl_tax,
+        )
         raise OrderNotPlaceable("price_changed")
     if shipping_address is not None:
         shipping_address.save()
     with translation.override(payment.language):
         order = AllocatedStockOrderCreator().place_order(
-            basket=basket, total=total, shipping_method=shipping_method, shipping_charge=shipping_charge,
-            user=user, shipping_address=shipping_address, order_number=payment.order_number,
-            status=settings.OSCAR_INITIAL_ORDER_STATUS, request=request,
+            basket=basket,
+            total=total,
+            shipping_method=shipping_method,
+            shipping_charge=shipping_charge,
+            user=user,
+            shipping_address=shipping_address,
+            order_number=payment.order_number,
+            status=settings.OSCAR_INITIAL_ORDER_STATUS,
+            request=request,
             guest_email=payment.guest_email if not user else "",
         )
     handler = EventHandler()
@@ -191,13 +206,25 @@ def _order_place(*, payment: CheckoutPayment, session, request) -> AbstractOrder
     intent_id = intent if isinstance(intent, str) else intent.id
     charge_id = "" if isinstance(intent, str) else (intent.latest_charge or "")
     source_type, _created = SourceType.objects.get_or_create(name=SOURCE_TYPE_NAME)
-    Source.objects.create(order=order, source_type=source_type, currency=order.currency,
-                          amount_allocated=paid, amount_debited=paid, reference=intent_id,
-                          label=f"Stripe {charge_id}".strip())
+    Source.objects.create(
+        order=order,
+        source_type=source_type,
+        currency=order.currency,
+        amount_allocated=paid,
+        amount_debited=paid,
+        reference=intent_id,
+        label=f"Stripe {charge_id}".strip(),
+    )
     event_type, _created = PaymentEventType.objects.get_or_create(name=EVENT_PAID)
     lines = list(order.lines.all())
-    handler.create_payment_event(order, event_type, paid, lines=lines,
-                                 line_quantities=[line.quantity for line in lines], reference=charge_id)
+    handler.create_payment_event(
+        order,
+        event_type,
+        paid,
+        lines=lines,
+        line_quantities=[line.quantity for line in lines],
+        reference=charge_id,
+    )
     basket.submit()
     payment.order = order
     payment.status = CheckoutPayment.Status.PAID
@@ -213,14 +240,21 @@ def order_confirmation_send(*, order_id: int, language: str) -> None:
     """Oscar's ORDER_PLACED e-mail (HTML and text) in the buyer's language."""
     order = Order.objects.get(pk=order_id)
     with translation.override(language):
-        ctx = {"user": order.user, "order": order, "lines": order.lines.all(), "request": None,
-               "site": site_current()}
+        ctx = {
+            "user": order.user,
+            "order": order,
+            "lines": order.lines.all(),
+            "request": None,
+            "site": site_current(),
+        }
         try:
             if order.user_id:
                 path = reverse("customer:order", kwargs={"order_number": order.number})
             else:
-                path = reverse("customer:anon-order",
-                               kwargs={"order_number": order.number, "hash": order.verification_hash()})
+                path = reverse(
+                    "customer:anon-order",
+                    kwargs={"order_number": order.number, "hash": order.verification_hash()},
+                )
         except NoReverseMatch:
             path = ""
         if path:

@@ -39,6 +39,7 @@ class FrozenPrices:
         frozen = self._lines.get(str(line.pk))
         if frozen is None:
             return info
-        price = FixedPrice(currency=info.price.currency, excl_tax=Decimal(frozen["excl"]),
-                           tax=Decimal(frozen["tax"]))
+        price = FixedPrice(
+            currency=info.price.currency, excl_tax=Decimal(frozen["excl"]), tax=Decimal(frozen["tax"])
+        )
         return PurchaseInfo(price=price, availability=info.availability, stockrecord=info.stockrecord)

@@ -48,14 +48,16 @@ def payment_refund_create(*, order, amount: Decimal, token: str, reason: str = "
             raise RefundError(_("You can refund between 0,01 and %(max)s kr.") % {"max": refundable})
         try:
             refund = api.Refund.create(
-                payment_intent=source.reference, amount=to_ore(amount),
+                payment_intent=source.reference,
+                amount=to_ore(amount),
                 metadata={"order_number": order.number, "reason": reason[:400]},
                 idempotency_key=key,
             )
         except stripe.StripeError as exc:
             raise RefundError(exc.user_message or str(exc))
-        existing = PaymentEvent.objects.filter(order=order, event_type__name=EVENT_REFUNDED,
-                                               reference=refund.id).first()
+        existing = PaymentEvent.objects.filter(
+            order=order, event_type__name=EVENT_REFUNDED, reference=refund.id
+        ).first()
         if existing:
             return existing
         return _refund_record(order=order, source=source, refund_id=refund.id, amount=from_ore(refund.amount))

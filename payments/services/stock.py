@@ -41,8 +41,11 @@ def stock_allocate(*, basket) -> list[list[int]]:
         if needs[record.pk] > available:
             problems.append(
                 _("Sorry, %(product)s has run out: %(available)d left, your basket has %(wanted)d.")
-                % {"product": record.product.get_title(), "available": max(available, 0),
-                   "wanted": needs[record.pk]}
+                % {
+                    "product": record.product.get_title(),
+                    "available": max(available, 0),
+                    "wanted": needs[record.pk],
+                }
             )
     if problems:
         raise StockUnavailable(problems)

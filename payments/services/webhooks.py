@@ -40,9 +40,12 @@ def stripe_event_construct(*, payload: str, signature: str, secret: str) -> stri
     body = data.get("data") if isinstance(data, dict) else None
     if not (
         isinstance(data, dict)
-        and isinstance(data.get("id"), str) and data["id"]
-        and isinstance(data.get("type"), str) and data["type"]
-        and isinstance(body, dict) and isinstance(body.get("object"), dict)
+        and isinstance(data.get("id"), str)
+        and data["id"]
+        and isinstance(data.get("type"), str)
+        and data["type"]
+        and isinstance(body, dict)
+        and isinstance(body.get("object"), dict)
     ):
         raise WebhookRejected("not a Stripe event")
     return stripe.Event.construct_from(data, stripe.api_key)

@@ -32,14 +32,19 @@ def product_in_stock(*, title="Julekurv Solhverv", price_excl_vat="200.00", stoc
     partner, _created = Partner.objects.get_or_create(code="hub", defaults={"name": "Verdensbutikken"})
     product = Product.objects.create(title=title, product_class=product_class, is_public=True)
     StockRecord.objects.create(
-        product=product, partner=partner, partner_sku=sku or f"SKU-{product.pk}",
-        price=Decimal(price_excl_vat), num_in_stock=stock, num_allocated=0,
+        product=product,
+        partner=partner,
+        partner_sku=sku or f"SKU-{product.pk}",
+        price=Decimal(price_excl_vat),
+        num_in_stock=stock,
+        num_allocated=0,
     )
     return product
 
 
-def checkout_to_preview(client, *, product, quantity=1, email="guest@example.dk", method="delivery",
-                        language="en"):
+def checkout_to_preview(
+    client, *, product, quantity=1, email="guest@example.dk", method="delivery", language="en"
+):
     """Guest checkout up to the preview page; returns nothing, raises if a step fails."""
     with translation.override(language):
         response = client.post(reverse("basket:add", kwargs={"pk": product.pk}), {"quantity": quantity})
@@ -79,8 +84,12 @@ def cancel_from_stripe(client, double, session_id):
 def deliver(client, double, event, *, timestamp=None):
     """POST a double's event to the webhook like Stripe would (signed with the endpoint secret)."""
     payload, signature = double.signed(event, timestamp=timestamp)
-    return client.post("/payments/stripe/webhook/", data=payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=signature)
+    return client.post(
+        "/payments/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+    )
 
 
 def events_of(double, type_):

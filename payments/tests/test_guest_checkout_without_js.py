@@ -12,8 +12,9 @@ BASKET_URL = "/da/gavekurve/faerdige/julekurv-fra-aarhus/"
 
 @pytest.fixture
 def no_js_page(browser):
-    context = browser.new_context(java_script_enabled=False, locale="da-DK",
-                                  viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        java_script_enabled=False, locale="da-DK", viewport={"width": 390, "height": 844}
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
@@ -40,8 +41,9 @@ def test_returning_customer_without_a_password_is_told_to_enter_it(client, produ
     response = client.post(f"/en/basket/add/{product.pk}/", {"quantity": 1})
     assert response.status_code == 302
 
-    response = client.post("/en/checkout/", {"username": "karen@example.dk", "options": "existing",
-                                             "password": ""})
+    response = client.post(
+        "/en/checkout/", {"username": "karen@example.dk", "options": "existing", "password": ""}
+    )
 
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()

@@ -25,7 +25,9 @@ def _eight_lines_from_four_vendors() -> list:
     records = []
     for partner_id in (
         StockRecord.objects.filter(
-            partner__vendor_profile__status="approved", product__is_public=True, product__parent=None,
+            partner__vendor_profile__status="approved",
+            product__is_public=True,
+            product__parent=None,
             num_in_stock__gt=5,
         )
         .order_by("partner_id")
@@ -59,7 +61,11 @@ def _place(*, user, records, number: str, stripe_double) -> tuple[int, int]:
     for record in records:
         basket.add_product(record.product, 1)
     address = ShippingAddress(
-        first_name="Karen", last_name="Jensen", line1="Vestergade 3", postcode="8000", line4="Aarhus C",
+        first_name="Karen",
+        last_name="Jensen",
+        line1="Vestergade 3",
+        postcode="8000",
+        line4="Aarhus C",
         country=Country.objects.get(iso_3166_1_a2="DK"),
     )
     methods = Repository().get_shipping_methods(basket=basket, user=user, shipping_addr=address)
@@ -69,9 +75,17 @@ def _place(*, user, records, number: str, stripe_double) -> tuple[int, int]:
 
     start, start_queries = _queries(
         lambda: checkout_payment_start(
-            basket=basket, user=user, guest_email="", shipping_address=address, shipping_method=method,
-            shipping_charge=charge, total=total, order_number=number,
-            success_url="http://x/?s={CHECKOUT_SESSION_ID}", cancel_url="http://x/", language="da",
+            basket=basket,
+            user=user,
+            guest_email="",
+            shipping_address=address,
+            shipping_method=method,
+            shipping_charge=charge,
+            total=total,
+            order_number=number,
+            success_url="http://x/?s={CHECKOUT_SESSION_ID}",
+            cancel_url="http://x/",
+            language="da",
         )
     )
     stripe_double.pay(start.payment.stripe_session_id)

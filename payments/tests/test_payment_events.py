@@ -48,8 +48,13 @@ def paid_two_line_order(client, stripe_double):
 
 def _events(order):
     return [
-        (e.event_type.name, e.amount, e.reference, e.shipping_event_id,
-         sorted((q.line.title, q.quantity) for q in e.line_quantities.all()))
+        (
+            e.event_type.name,
+            e.amount,
+            e.reference,
+            e.shipping_event_id,
+            sorted((q.line.title, q.quantity) for q in e.line_quantities.all()),
+        )
         for e in PaymentEvent.objects.filter(order=order).order_by("pk")
     ]
 
@@ -62,26 +67,38 @@ def test_a_paid_order_has_one_paid_event_of_the_charge_over_every_line(paid_two_
     assert order.total_incl_tax == Decimal("659.00")
     assert payment.stripe_charge_id.startswith("ch_")
     assert _events(order) == [
-        ("Paid", Decimal("659.00"), payment.stripe_charge_id, None,
-         [("Honning", 1), ("Julekurv Solhverv", 2)]),
+        (
+            "Paid",
+            Decimal("659.00"),
+            payment.stripe_charge_id,
+            None,
+            [("Honning", 1), ("Julekurv Solhverv", 2)],
+        ),
     ]
     assert PaymentEventQuantity.objects.filter(event__order=order).count() == 2
 
 
 def test_staff_and_stripe_dashboard_refunds_each_record_one_refunded_event_and_ask_for_reversal(
-        client, stripe_double, paid_two_line_order):
+    client, stripe_double, paid_two_line_order
+):
     order = paid_two_line_order
     payment = CheckoutPayment.objects.get(order=order)
 
     staff_refund = payment_refund_create(order=order, amount=Decimal("100.00"), token="t-1", reason="Knust")
-    stripe_api().Refund.create(payment_intent=payment.stripe_payment_intent_id, amount=5000,
-                               idempotency_key="outside-refund")
+    stripe_api().Refund.create(
+        payment_intent=payment.stripe_payment_intent_id, amount=5000, idempotency_key="outside-refund"
+    )
     dashboard_refund = events_of(stripe_double, "refund.created")[-1]
     assert deliver(client, stripe_double, dashboard_refund).status_code == 200
 
     assert _events(order) == [
-        ("Paid", Decimal("659.00"), payment.stripe_charge_id, None,
-         [("Honning", 1), ("Julekurv Solhverv", 2)]),
+        (
+            "Paid",
+            Decimal("659.00"),
+            payment.stripe_charge_id,
+            None,
+            [("Honning", 1), ("Julekurv Solhverv", 2)],
+        ),
         ("Refunded", Decimal("100.00"), staff_refund.reference, None, []),
         ("Refunded", Decimal("50.00"), dashboard_refund["data"]["object"]["id"], None, []),
     ]

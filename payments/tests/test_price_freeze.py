@@ -64,7 +64,8 @@ def test_discount_started_between_pay_and_payment_refunds_the_buyer_and_says_why
     assert payment.status == CheckoutPayment.Status.REFUNDED
     refunds = list(stripe_double.objects["refund"].values())
     assert [(r["amount"], r["payment_intent"]) for r in refunds] == [
-        (30900, stripe_double.objects["checkout.session"][session_id]["payment_intent"])]
+        (30900, stripe_double.objects["checkout.session"][session_id]["payment_intent"])
+    ]
     assert payment.stripe_refund_id == refunds[0]["id"]
     assert response["Location"] == "/en/basket/"
     page = client.get(response["Location"]).content.decode()
@@ -105,6 +106,7 @@ def test_payment_completed_after_its_stock_was_released_and_sold_is_refunded_not
     first = CheckoutPayment.objects.get(stripe_session_id=session_id)
     assert first.status == CheckoutPayment.Status.REFUNDED
     assert [r["payment_intent"] for r in stripe_double.objects["refund"].values()] == [
-        stripe_double.objects["checkout.session"][session_id]["payment_intent"]]
+        stripe_double.objects["checkout.session"][session_id]["payment_intent"]
+    ]
     page = client.get(response["Location"]).content.decode()
     assert "An item in your basket sold out while you were paying" in page

@@ -37,13 +37,16 @@ def _refund_url(order):
 
 
 def test_partial_refund_from_the_dashboard_reaches_stripe_and_is_a_payment_event(
-        staff_client, stripe_double, paid_order):
+    staff_client, stripe_double, paid_order
+):
     detail = staff_client.get(f"/en/dashboard/orders/{paid_order.number}/").content.decode()
     assert _refund_url(paid_order) in detail
     form = staff_client.get(_refund_url(paid_order)).context["form"]
 
-    response = staff_client.post(_refund_url(paid_order), {"amount": "100.00", "reason": "Knust flaske",
-                                                           "token": form["token"].value()})
+    response = staff_client.post(
+        _refund_url(paid_order),
+        {"amount": "100.00", "reason": "Knust flaske", "token": form["token"].value()},
+    )
 
     assert response.status_code == 302
     refunds = stripe_double.all("refund")
@@ -82,7 +85,8 @@ def test_refund_above_what_is_left_is_refused_with_a_reason(staff_client, stripe
 
 
 def test_refund_stripe_refuses_shows_stripes_reason_and_records_nothing(
-        staff_client, stripe_double, paid_order):
+    staff_client, stripe_double, paid_order
+):
     # Refunded in Stripe's own dashboard; its webhook has not arrived, so the shop still offers 309 kr.
     stripe_api().Refund.create(payment_intent=paid_order.sources.get().reference, idempotency_key="outside")
     charge_id = stripe_double.all("refund")[0]["charge"]

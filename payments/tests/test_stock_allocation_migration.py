@@ -21,8 +21,9 @@ def test_existing_null_allocations_become_zero_and_null_is_refused_afterwards():
     product = product_in_stock(stock=5)
     _migrate(BEFORE)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE partner_stockrecord SET num_allocated = NULL WHERE product_id = %s",
-                       [product.pk])
+        cursor.execute(
+            "UPDATE partner_stockrecord SET num_allocated = NULL WHERE product_id = %s", [product.pk]
+        )
 
     _migrate()
 

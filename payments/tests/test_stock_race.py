@@ -51,10 +51,12 @@ def _stocked_by_demo_seed():
     """As `seed_demo` does it: `stock_record_ensure` gives no allocation of its own."""
     seed_base()
     vendor = make_vendor("seed", cvr=VALID_CVRS[2])
-    product = Product.objects.create(title=TITLE, product_class=ProductClass.objects.get(name=FOOD_CLASS),
-                                     is_public=True)
-    stock_record_ensure(partner=vendor.partner, sku="SEED-1", product=product, price_incl_vat="250.00",
-                        stock=UNITS_LEFT)
+    product = Product.objects.create(
+        title=TITLE, product_class=ProductClass.objects.get(name=FOOD_CLASS), is_public=True
+    )
+    stock_record_ensure(
+        partner=vendor.partner, sku="SEED-1", product=product, price_incl_vat="250.00", stock=UNITS_LEFT
+    )
     return product
 
 
@@ -62,10 +64,13 @@ def _stocked_by_vendor_import():
     """As a vendor's CSV import does it, then approved by staff."""
     seed_base()
     vendor = make_vendor("import", cvr=VALID_CVRS[3])
-    csv = ("sku,title,description,product_class,category,price_excl_vat,stock\n"
-           f"IMP-1,{TITLE},Økologisk,Fødevare,Vin og most,200.00,{UNITS_LEFT}\n")
+    csv = (
+        "sku,title,description,product_class,category,price_excl_vat,stock\n"
+        f"IMP-1,{TITLE},Økologisk,Fødevare,Vin og most,200.00,{UNITS_LEFT}\n"
+    )
     product_import = vendor_services.product_import_preview(
-        partner=vendor.partner, user=vendor.user, filename="products.csv", data=csv.encode())
+        partner=vendor.partner, user=vendor.user, filename="products.csv", data=csv.encode()
+    )
     vendor_services.product_import_confirm(product_import=product_import)
     product = StockRecord.objects.get(partner=vendor.partner, partner_sku="IMP-1").product
     vendor_services.product_approve(product=product)
@@ -73,8 +78,11 @@ def _stocked_by_vendor_import():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("stocked", [_stocked_directly, _stocked_by_demo_seed, _stocked_by_vendor_import],
-                         ids=["direct", "demo-seed", "vendor-import"])
+@pytest.mark.parametrize(
+    "stocked",
+    [_stocked_directly, _stocked_by_demo_seed, _stocked_by_vendor_import],
+    ids=["direct", "demo-seed", "vendor-import"],
+)
 def test_twenty_concurrent_checkouts_for_the_last_five_units_sell_exactly_five(stripe_double, stocked):
     product = stocked()
     assert StockRecord.objects.get(product=product).num_allocated == 0
@@ -103,8 +111,11 @@ def test_twenty_concurrent_checkouts_for_the_last_five_units_sell_exactly_five(s
         thread.join(60)
 
     assert not errors, errors
-    winners = [i for i, r in enumerate(responses)
-               if r.status_code == 302 and r["Location"].startswith(stripe_double.url)]
+    winners = [
+        i
+        for i, r in enumerate(responses)
+        if r.status_code == 302 and r["Location"].startswith(stripe_double.url)
+    ]
     losers = [i for i in range(BUYERS) if i not in winners]
     assert len(winners) == UNITS_LEFT
     for i in losers:

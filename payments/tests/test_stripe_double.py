@@ -16,8 +16,14 @@ def api(stripe_double):
 
 @pytest.fixture
 def paid_charge(api, stripe_double):
-    intent = api.PaymentIntent.create(amount=50000, currency="dkk", payment_method="pm_card_visa",
-                                      confirm=True, transfer_group="100042", idempotency_key="pi-100042")
+    intent = api.PaymentIntent.create(
+        amount=50000,
+        currency="dkk",
+        payment_method="pm_card_visa",
+        confirm=True,
+        transfer_group="100042",
+        idempotency_key="pi-100042",
+    )
     return intent.latest_charge
 
 
@@ -29,9 +35,16 @@ def ready_account(api, stripe_double):
 
 
 def test_same_idempotency_key_returns_the_first_result_and_creates_nothing_twice(
-        api, stripe_double, paid_charge, ready_account):
-    params = dict(amount=12000, currency="dkk", destination=ready_account, transfer_group="100042",
-                  source_transaction=paid_charge, idempotency_key="vendor-order-7")
+    api, stripe_double, paid_charge, ready_account
+):
+    params = dict(
+        amount=12000,
+        currency="dkk",
+        destination=ready_account,
+        transfer_group="100042",
+        source_transaction=paid_charge,
+        idempotency_key="vendor-order-7",
+    )
 
     first = api.Transfer.create(**params)
     again = api.Transfer.create(**params)
@@ -61,9 +74,13 @@ def test_transfer_to_an_account_that_has_not_finished_onboarding_is_refused(api)
 
 def test_account_link_onboarding_page_completes_the_account(api, stripe_double):
     account = api.Account.create(type="express", idempotency_key="acct-link")
-    link = api.AccountLink.create(account=account.id, refresh_url="http://shop/refresh",
-                                  return_url="http://shop/return", type="account_onboarding",
-                                  idempotency_key="link-1")
+    link = api.AccountLink.create(
+        account=account.id,
+        refresh_url="http://shop/refresh",
+        return_url="http://shop/return",
+        type="account_onboarding",
+        idempotency_key="link-1",
+    )
 
     request = urllib.request.Request(link.url, data=b"return_url=http://shop/return", method="POST")
     opener = urllib.request.build_opener(_NoRedirect)
@@ -76,15 +93,25 @@ def test_account_link_onboarding_page_completes_the_account(api, stripe_double):
 
 
 def test_transfer_reversal_and_refund_limits(api, stripe_double, paid_charge, ready_account):
-    transfer = api.Transfer.create(amount=30000, currency="dkk", destination=ready_account,
-                                   source_transaction=paid_charge, transfer_group="100042",
-                                   idempotency_key="t1")
+    transfer = api.Transfer.create(
+        amount=30000,
+        currency="dkk",
+        destination=ready_account,
+        source_transaction=paid_charge,
+        transfer_group="100042",
+        idempotency_key="t1",
+    )
 
     reversal = api.Transfer.create_reversal(transfer.id, amount=10000, idempotency_key="r1")
     # 20 000 of the 50 000 øre charge are still transferred: 30 001 more would exceed it.
     with pytest.raises(stripe.InvalidRequestError):
-        api.Transfer.create(amount=30001, currency="dkk", destination=ready_account,
-                            source_transaction=paid_charge, idempotency_key="t2")
+        api.Transfer.create(
+            amount=30001,
+            currency="dkk",
+            destination=ready_account,
+            source_transaction=paid_charge,
+            idempotency_key="t2",
+        )
     with pytest.raises(stripe.InvalidRequestError) as too_much:
         api.Refund.create(charge=paid_charge, amount=60000, idempotency_key="re-big")
 
@@ -97,11 +124,22 @@ def test_transfer_reversal_and_refund_limits(api, stripe_double, paid_charge, re
 
 def test_card_errors_are_stripe_shaped(api):
     with pytest.raises(stripe.CardError) as declined:
-        api.PaymentIntent.create(amount=1000, currency="dkk", payment_method="pm_card_chargeDeclined",
-                                 confirm=True, idempotency_key="d")
+        api.PaymentIntent.create(
+            amount=1000,
+            currency="dkk",
+            payment_method="pm_card_chargeDeclined",
+            confirm=True,
+            idempotency_key="d",
+        )
     with pytest.raises(stripe.CardError) as needs_auth:
-        api.PaymentIntent.create(amount=1000, currency="dkk", payment_method="pm_card_authenticationRequired",
-                                 confirm=True, off_session=True, idempotency_key="a")
+        api.PaymentIntent.create(
+            amount=1000,
+            currency="dkk",
+            payment_method="pm_card_authenticationRequired",
+            confirm=True,
+            off_session=True,
+            idempotency_key="a",
+        )
     with pytest.raises(stripe.InvalidRequestError) as missing:
         api.Transfer.retrieve("tr_does_not_exist")
 
@@ -216,4 +254,9 @@ def test_webhook_to_an_endpoint_that_is_down_gives_up_after_the_schedule(stripe_
     stripe_double.wait_for_webhooks(10)
 
     assert [(d["attempt"], d["status"]) for d in stripe_double.deliveries] == [
-        (1, 0), (2, 0), (3, 0), (4, 0), (5, 0)]
+        (1, 0),
+        (2, 0),
+        (3, 0),
+        (4, 0),
+        (5, 0),
+    ]

@@ -72,8 +72,9 @@ def test_buyer_who_leaves_the_confirming_page_gets_the_order_from_the_minute_swe
     client, stripe_double, product
 ):
     session_id = _paid_then_stripe_down(client, stripe_double, product)
-    _assert_confirming_page(return_from_stripe(client, stripe_double, session_id),
-                            text="We are confirming your payment")
+    _assert_confirming_page(
+        return_from_stripe(client, stripe_double, session_id), text="We are confirming your payment"
+    )
     assert checkout_payments_unconfirmed_settle() == {"placed": 0, "waiting": 1}
 
     stripe_double.start()
@@ -126,8 +127,11 @@ def test_webhook_while_stripe_is_down_answers_503_records_nothing_and_works_when
 def test_beat_sweeps_unconfirmed_payments_every_minute_or_two(settings):
     from marketplace.celery import app
 
-    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values()
-               if e["task"] == "payments.checkout_payments_unconfirmed_settle"]
+    entries = [
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "payments.checkout_payments_unconfirmed_settle"
+    ]
 
     assert len(entries) == 1 and entries[0]["schedule"] <= 120
     app.loader.import_default_modules()

@@ -42,8 +42,12 @@ def test_forged_signature_is_rejected_and_changes_nothing(client, stripe_double,
     payload, _signature = stripe_double.signed(_completed_event(stripe_double))
     forged = sign_payload(payload, "whsec_not_the_endpoint_secret")
 
-    response = client.post("/payments/stripe/webhook/", data=payload, content_type="application/json",
-                           HTTP_STRIPE_SIGNATURE=forged)
+    response = client.post(
+        "/payments/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=forged,
+    )
 
     assert response.status_code == 400
     assert Order.objects.count() == 0
@@ -74,8 +78,12 @@ def test_tampered_body_is_rejected(client, stripe_double, paid_session):
     payload, signature = stripe_double.signed(event)
     tampered = payload.replace(str(event["data"]["object"]["amount_total"]), "1")
 
-    response = client.post("/payments/stripe/webhook/", data=tampered, content_type="application/json",
-                           HTTP_STRIPE_SIGNATURE=signature)
+    response = client.post(
+        "/payments/stripe/webhook/",
+        data=tampered,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+    )
 
     assert response.status_code == 400
     assert Order.objects.count() == 0
@@ -118,23 +126,41 @@ def test_every_event_of_a_payment_delivered_twice_gives_one_order(client, stripe
 
 def _post_signed_body(client, stripe_double, payload: str):
     signature = sign_payload(payload, stripe_double.webhook_secret)
-    return client.post("/payments/stripe/webhook/", data=payload, content_type="application/json",
-                       HTTP_STRIPE_SIGNATURE=signature)
+    return client.post(
+        "/payments/stripe/webhook/",
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature,
+    )
 
 
-@pytest.mark.parametrize("payload", [
-    "[]",
-    '[{"id": "evt_1", "type": "checkout.session.completed"}]',
-    "{}",
-    '{"id": "evt_1", "type": "checkout.session.completed"}',
-    '{"id": "evt_1", "type": "checkout.session.completed", "data": {}}',
-    '{"id": "evt_1", "type": "checkout.session.completed", "data": {"object": []}}',
-    '{"id": "evt_1", "type": "checkout.session.completed", "data": []}',
-    '{"type": "checkout.session.completed", "data": {"object": {}}}',
-    '"event"',
-    "null",
-], ids=["empty-array", "array-of-events", "empty-object", "no-data", "no-data-object", "object-is-array",
-        "data-is-array", "no-id", "string", "null"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "[]",
+        '[{"id": "evt_1", "type": "checkout.session.completed"}]',
+        "{}",
+        '{"id": "evt_1", "type": "checkout.session.completed"}',
+        '{"id": "evt_1", "type": "checkout.session.completed", "data": {}}',
+        '{"id": "evt_1", "type": "checkout.session.completed", "data": {"object": []}}',
+        '{"id": "evt_1", "type": "checkout.session.completed", "data": []}',
+        '{"type": "checkout.session.completed", "data": {"object": {}}}',
+        '"event"',
+        "null",
+    ],
+    ids=[
+        "empty-array",
+        "array-of-events",
+        "empty-object",
+        "no-data",
+        "no-data-object",
+        "object-is-array",
+        "data-is-array",
+        "no-id",
+        "string",
+        "null",
+    ],
+)
 def test_signed_body_that_is_not_a_stripe_event_is_refused_and_nothing_recorded(
     client, stripe_double, paid_session, payload
 ):

@@ -1,6 +1,5 @@
 """Members of an organisation: invitations, roles and admins, languages, EAN locations."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail

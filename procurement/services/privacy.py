@@ -41,5 +41,7 @@ def recipients_anonymise(*, now=None) -> int:
                     address.last_name, address.line1, address.line4 = ANONYMISED, "", ""
                     address.save(update_fields=["last_name", "line1", "line4"])
         # Quotes never ordered keep their recipients no longer than that after they expire.
-        Quotation.objects.filter(valid_until__lt=timezone.localdate(cutoff)).exclude(draft={}).update(draft={})
+        Quotation.objects.filter(valid_until__lt=timezone.localdate(cutoff)).exclude(draft={}).update(
+            draft={}
+        )
     return count

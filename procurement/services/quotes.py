@@ -86,9 +86,7 @@ def quotation_create(
     items = _quotation_items(sourcing=sourcing, discount_percent=quote.discount_percent)
     items_total = sum((i["unit_net"] * i["quantity"] for i in items), Decimal("0.00"))
     if items_total != quote.total_excl_tax:
-        raise ProcurementError(
-            f"Quote items add up to {items_total}, the baskets to {quote.total_excl_tax}"
-        )
+        raise ProcurementError(f"Quote items add up to {items_total}, the baskets to {quote.total_excl_tax}")
     number = quotation_number_format(
         year=today.year, number=invoice_number_next(series=f"quote-{today.year}")
     )

@@ -53,9 +53,7 @@ def _eu_einvoice_rules() -> dict[str, Path]:
     paths = {name: artifacts.xslt_path(name) for name in ("en16931-ubl", "peppol-ubl")}
     if not all(paths.values()):
         return {}
-    return {
-        f"eu-einvoice {name} {artifacts.MANIFEST[name]['version']}": path for name, path in paths.items()
-    }
+    return {f"eu-einvoice {name} {artifacts.MANIFEST[name]['version']}": path for name, path in paths.items()}
 
 
 class UblChecker:
@@ -181,8 +179,10 @@ def municipal_buyers(shop):
     from tests.factories import municipality as municipality_create
 
     town = municipality_create(
-        name="Eksempel Kommune", slug="eksempel-kommune",
-        buyer_email="indkob@eksempel-kommune.example", approver_email="godkender@eksempel-kommune.example",
+        name="Eksempel Kommune",
+        slug="eksempel-kommune",
+        buyer_email="indkob@eksempel-kommune.example",
+        approver_email="godkender@eksempel-kommune.example",
     )
     return SimpleNamespace(
         organisation=town.organisation,

@@ -28,8 +28,12 @@ def test_concurrent_invoices_get_consecutive_numbers(municipality, monkeypatch):
     monkeypatch.setattr(bulk_orders, "_invoice_issue_enqueue", lambda **kwargs: None)
     orders = [
         services.bulk_order_create(
-            organisation=m.organisation, user=m.buyer, draft=draft_for(design=m.design, count=2),
-            location=m.location, po_number=f"PO-{i}", person_reference="REF",
+            organisation=m.organisation,
+            user=m.buyer,
+            draft=draft_for(design=m.design, count=2),
+            location=m.location,
+            po_number=f"PO-{i}",
+            person_reference="REF",
         )
         for i in range(2)
     ]

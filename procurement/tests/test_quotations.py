@@ -182,7 +182,11 @@ def test_a_price_change_since_the_quote_is_said_and_nothing_is_charged(client, m
 def test_another_organisations_quote_is_404(client, municipality, quotation):
     m = municipality
     org_b = Organisation.objects.create(
-        name="Andenby Kommune", slug="andenby", cvr="40000003", street="Torvet 2", postcode="7100",
+        name="Andenby Kommune",
+        slug="andenby",
+        cvr="40000003",
+        street="Torvet 2",
+        postcode="7100",
         city="Vejle",
     )
     OrganisationLocation.objects.create(organisation=org_b, ean="5798009999023", unit_name="Skoler")
@@ -267,8 +271,15 @@ def test_quote_pdf_shows_the_totals_and_danish_letters(client, municipality, quo
     pdf.write_bytes(quotation_pdf(quotation=quotation, language="da"))
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf),
-         str(ARTIFACTS / "procurement-quotation-pdf")],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "procurement-quotation-pdf"),
+        ],
         check=True,
     )
     text = subprocess.run(

@@ -26,6 +26,7 @@ def danish():
     with translation.override("da"):
         yield
 
+
 CITIES = ["Høje Taastrup", "Århus C", "Ærøskøbing", "Ålborg", "Køge"]
 
 

@@ -120,13 +120,13 @@ def test_undelivered_recipients_are_kept(placed):
 
 
 def test_manifest_csv_does_not_hand_formulas_to_spreadsheets(client, municipality, placed):
-    placed.recipients.filter(position=1).update(name="=HYPERLINK(\"http://x\")")
+    placed.recipients.filter(position=1).update(name='=HYPERLINK("http://x")')
     client.force_login(municipality.buyer)
     url = f"/da/kommune/{municipality.organisation.slug}/ordrer/{placed.pk}/leveringsliste/?format=csv"
 
     rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig")), delimiter=";"))
 
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
 
 
 def test_manifest_csv_neutralises_a_leading_tab_and_a_formula_basket_name(client, municipality, placed):

@@ -122,8 +122,9 @@ def test_reserved_capacity_is_not_free_again(jam):
 def test_excluded_offer_is_not_used_for_resourcing(jam):
     item, partners, offers = jam
     # when: A declined
-    plan = sourcing_plan({item.pk: 50}, need_by=TODAY + 5 * WEEK, today=TODAY,
-                         exclude_stockrecord_ids=[offers["a"].pk])
+    plan = sourcing_plan(
+        {item.pk: 50}, need_by=TODAY + 5 * WEEK, today=TODAY, exclude_stockrecord_ids=[offers["a"].pk]
+    )
     # then: B's 40 in stock, the other 10 from B's and C's capacity, none from A
     got = units_by_partner(plan, item.pk)
     assert set(got) == {partners["b"].pk, partners["c"].pk}
@@ -174,8 +175,15 @@ def test_load_and_solve_cost_the_same_queries_for_1_or_8_products(jam, django_as
 def test_pure_solve_sums_exactly_for_many_awkward_splits():
     # given: seven offers with prime-ish stock and capacity, every demand from 0 to above the total
     offers = [
-        OfferSupply(stockrecord_id=i, partner_id=i, product_id=1, is_rsov=i % 3 == 0, stock_free=s,
-                    lead_time_days=0, weekly_free={TODAY: c, TODAY + WEEK: c // 2})
+        OfferSupply(
+            stockrecord_id=i,
+            partner_id=i,
+            product_id=1,
+            is_rsov=i % 3 == 0,
+            stock_free=s,
+            lead_time_days=0,
+            weekly_free={TODAY: c, TODAY + WEEK: c // 2},
+        )
         for i, (s, c) in enumerate([(7, 13), (0, 29), (11, 0), (3, 3), (17, 1), (1, 31), (0, 0)], start=1)
     ]
     total = sum(o.stock_free + sum(o.weekly_free.values()) for o in offers)
@@ -257,8 +265,15 @@ def test_consumed_capacity_stays_promised_only_to_nobody_else(jam):
 def test_a_week_counts_only_when_its_friday_is_after_the_lead_time_and_not_yet_past():
     # given: 10 a week in this week and the next two
     weekly = {TODAY + i * WEEK: 10 for i in range(3)}
-    three_days = OfferSupply(stockrecord_id=1, partner_id=1, product_id=1, is_rsov=False, stock_free=0,
-                             lead_time_days=3, weekly_free=weekly)
+    three_days = OfferSupply(
+        stockrecord_id=1,
+        partner_id=1,
+        product_id=1,
+        is_rsov=False,
+        stock_free=0,
+        lead_time_days=3,
+        weekly_free=weekly,
+    )
     need_by = TODAY + 2 * WEEK + datetime.timedelta(days=4)
     # when / then: on Wednesday a 3-day lead time ends on Saturday, after this Friday
     wednesday = TODAY + datetime.timedelta(days=2)
@@ -267,8 +282,15 @@ def test_a_week_counts_only_when_its_friday_is_after_the_lead_time_and_not_yet_p
     tuesday = TODAY + datetime.timedelta(days=1)
     assert three_days.usable_weeks(need_by=need_by, today=tuesday) == sorted(weekly)
     # on Saturday with no lead time, this week's Friday is gone
-    no_lead = OfferSupply(stockrecord_id=2, partner_id=2, product_id=1, is_rsov=False, stock_free=0,
-                          lead_time_days=0, weekly_free=weekly)
+    no_lead = OfferSupply(
+        stockrecord_id=2,
+        partner_id=2,
+        product_id=1,
+        is_rsov=False,
+        stock_free=0,
+        lead_time_days=0,
+        weekly_free=weekly,
+    )
     saturday = TODAY + datetime.timedelta(days=5)
     plan = plan_solve({1: 30}, {1: [no_lead]}, need_by=need_by, today=saturday)
     assert plan.items[1].shortfall == 10

@@ -69,8 +69,12 @@ def make_product(vendor, *, title: str, sku: str, price: str = "80.00", is_publi
     product = Product.objects.create(title=title, product_class=product_class, is_public=is_public)
     ProductCategory.objects.create(product=product, category=Category.objects.get(name="Spisekammer"))
     StockRecord.objects.create(
-        product=product, partner=vendor.partner, partner_sku=sku, price=Decimal(price),
-        price_currency="DKK", num_in_stock=20,
+        product=product,
+        partner=vendor.partner,
+        partner_sku=sku,
+        price=Decimal(price),
+        price_currency="DKK",
+        num_in_stock=20,
     )
     return product
 
@@ -105,7 +109,10 @@ def staff_client(db, django_user_model):
     from django.test import Client
 
     staff = django_user_model.objects.create_user(
-        username="staff@vendors.example", email="staff@vendors.example", password=PASSWORD, is_staff=True,
+        username="staff@vendors.example",
+        email="staff@vendors.example",
+        password=PASSWORD,
+        is_staff=True,
         is_superuser=True,
     )
     staff_client = Client()

@@ -25,20 +25,30 @@ def log_in(page, base: str, email: str, password: str, next_url: str):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_apply_get_approved_create_a_product_and_see_it_on_the_vendor_page(live_server, browser, page,
-                                                                            catalogue_base):
+def test_apply_get_approved_create_a_product_and_see_it_on_the_vendor_page(
+    live_server, browser, page, catalogue_base
+):
     base = live_server.url
     get_user_model().objects.create_user(
-        username="drift@faelleskurv.example", email="drift@faelleskurv.example", password=PASSWORD,
+        username="drift@faelleskurv.example",
+        email="drift@faelleskurv.example",
+        password=PASSWORD,
         is_staff=True,
     )
 
     # Apply as a new vendor.
     page.goto(f"{base}/da/vendors/apply/")
     for field, value in {
-        "name": "Solsikken Café", "legal_name": "Solsikken Café ApS", "cvr": "29403317",
-        "mission": "Café hvor unge med autisme lærer faget.", "street": "Torvet 2", "postcode": "5000",
-        "city": "Odense C", "first_name": "Sara", "last_name": "Sol", "email": "sara@solsikken.example",
+        "name": "Solsikken Café",
+        "legal_name": "Solsikken Café ApS",
+        "cvr": "29403317",
+        "mission": "Café hvor unge med autisme lærer faget.",
+        "street": "Torvet 2",
+        "postcode": "5000",
+        "city": "Odense C",
+        "first_name": "Sara",
+        "last_name": "Sol",
+        "email": "sara@solsikken.example",
         "password": PASSWORD,
     }.items():
         page.fill(f"#id_{field}", value)

@@ -24,7 +24,9 @@ def test_vendor_edits_capacity_on_a_phone(live_server, browser, demo_data):
     record = stockrecords.get(partner__code="havefolket", partner_sku="HF-MARM-01")
     next_week = week_start(datetime.date.today()) + datetime.timedelta(weeks=1)
     CapacityReservation.objects.create(
-        stockrecord=record, week=next_week, units=45,
+        stockrecord=record,
+        week=next_week,
+        units=45,
         reference="bulk-order:demo",
     )
     context = browser.new_context(locale="da-DK", viewport=PHONE, is_mobile=True, has_touch=True)

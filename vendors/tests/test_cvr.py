@@ -58,8 +58,14 @@ def test_admin_change_with_a_bad_cvr_shows_the_message_and_saves_nothing(client,
     form = page.context["adminform"].form
     data = {name: form.initial.get(name) or "" for name in form.fields}
     data.update(
-        {"partner": vendor_a.partner_id, "applicant": vendor_a.applicant_id, "cvr": "12345678",
-         "legal_name": vendor_a.legal_name, "contact_email": vendor_a.contact_email, "slug": vendor_a.slug}
+        {
+            "partner": vendor_a.partner_id,
+            "applicant": vendor_a.applicant_id,
+            "cvr": "12345678",
+            "legal_name": vendor_a.legal_name,
+            "contact_email": vendor_a.contact_email,
+            "slug": vendor_a.slug,
+        }
     )
     for name in ("logo", "commission_rate", "employees_flex_jobs", "employees_total"):
         data.pop(name, None)

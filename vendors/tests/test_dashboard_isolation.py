@@ -40,10 +40,13 @@ def b_object_urls(w):
         reverse("dashboard:catalogue-product-create-child", kwargs={"parent_pk": w["product_b"].pk}),
         reverse("dashboard:order-detail", kwargs={"number": w["only_b"].number}),
         reverse("dashboard:order-shipping-address", kwargs={"number": w["only_b"].number}),
-        reverse("dashboard:order-line-detail",
-                kwargs={"number": w["mixed"].number, "line_id": w["line_b"].pk}),
-        reverse("dashboard:order-line-detail", kwargs={"number": w["only_b"].number,
-                                                       "line_id": w["only_b"].lines.first().pk}),
+        reverse(
+            "dashboard:order-line-detail", kwargs={"number": w["mixed"].number, "line_id": w["line_b"].pk}
+        ),
+        reverse(
+            "dashboard:order-line-detail",
+            kwargs={"number": w["only_b"].number, "line_id": w["only_b"].lines.first().pk},
+        ),
         reverse("dashboard:partner-manage", kwargs={"pk": b.partner.pk}),
         reverse("dashboard:partner-delete", kwargs={"pk": b.partner.pk}),
         reverse("vendor_dashboard:vendor-detail", kwargs={"pk": b.pk}),
@@ -72,10 +75,15 @@ def test_vendor_cannot_change_another_vendors_line_status_through_a_shared_order
     url = reverse("dashboard:order-detail", kwargs={"number": world["mixed"].number})
     line_b = world["line_b"]
 
-    response = client_a.post(url, {
-        "line_action": "change_line_statuses", "new_status": "Accepted",
-        "selected_line": [line_b.pk], f"selected_line_qty_{line_b.pk}": line_b.quantity,
-    })
+    response = client_a.post(
+        url,
+        {
+            "line_action": "change_line_statuses",
+            "new_status": "Accepted",
+            "selected_line": [line_b.pk],
+            f"selected_line_qty_{line_b.pk}": line_b.quantity,
+        },
+    )
 
     assert response.status_code == 404
     line_b.refresh_from_db()
@@ -86,10 +94,15 @@ def test_vendor_can_change_its_own_line_status(client_a, world):
     url = reverse("dashboard:order-detail", kwargs={"number": world["mixed"].number})
     line_a = world["line_a"]
 
-    response = client_a.post(url, {
-        "line_action": "change_line_statuses", "new_status": "Accepted",
-        "selected_line": [line_a.pk], f"selected_line_qty_{line_a.pk}": line_a.quantity,
-    })
+    response = client_a.post(
+        url,
+        {
+            "line_action": "change_line_statuses",
+            "new_status": "Accepted",
+            "selected_line": [line_a.pk],
+            f"selected_line_qty_{line_a.pk}": line_a.quantity,
+        },
+    )
 
     assert response.status_code == 302
     line_a.refresh_from_db()
@@ -137,8 +150,10 @@ def test_vendor_cannot_download_order_csv_or_run_bulk_order_actions(client_a, wo
     url = reverse("dashboard:order-list")
 
     csv = client_a.get(url, {"response_format": "csv"})
-    bulk = client_a.post(url, {"action": "change_order_statuses", "selected_order": [world["mixed"].pk],
-                               "new_status": "Cancelled"})
+    bulk = client_a.post(
+        url,
+        {"action": "change_order_statuses", "selected_order": [world["mixed"].pk], "new_status": "Cancelled"},
+    )
 
     assert csv.status_code == 403
     assert bulk.status_code == 403
@@ -161,11 +176,18 @@ def test_vendor_cannot_edit_another_vendors_stock_record_through_own_product_for
     prefix = formset_class(product_a.product_class, client_a_user(world), instance=product_a).prefix
 
     data = product_form_data(product_a, title="Apple juice from A")
-    data.update({
-        f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1", f"{prefix}-0-id": str(record_b.pk),
-        f"{prefix}-0-partner": str(world["vendor_b"].partner.pk), f"{prefix}-0-partner_sku": "B-1",
-        f"{prefix}-0-price_currency": "DKK", f"{prefix}-0-price": "1.00", f"{prefix}-0-num_in_stock": "0",
-    })
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-0-id": str(record_b.pk),
+            f"{prefix}-0-partner": str(world["vendor_b"].partner.pk),
+            f"{prefix}-0-partner_sku": "B-1",
+            f"{prefix}-0-price_currency": "DKK",
+            f"{prefix}-0-price": "1.00",
+            f"{prefix}-0-num_in_stock": "0",
+        }
+    )
     client_a.post(reverse("dashboard:catalogue-product", kwargs={"pk": product_a.pk}), data)
 
     record_b.refresh_from_db()
@@ -198,8 +220,13 @@ def test_users_of_vendors_that_are_not_approved_have_no_dashboard(client, catalo
     vendor = make_vendor(f"x-{status}", cvr=VALID_CVRS[2], status=status)
     client.force_login(vendor.user)
 
-    for name in ("dashboard:index", "dashboard:catalogue-product-list", "dashboard:order-list",
-                 "vendor_dashboard:profile", "vendor_dashboard:import-upload"):
+    for name in (
+        "dashboard:index",
+        "dashboard:catalogue-product-list",
+        "dashboard:order-list",
+        "vendor_dashboard:profile",
+        "vendor_dashboard:import-upload",
+    ):
         response = client.get(reverse(name))
 
         assert response.status_code == 403, (name, response.status_code)
@@ -224,8 +251,10 @@ def test_vendor_does_not_see_bulk_actions_and_cannot_publish_in_bulk(client_a, s
     hidden.save()
 
     page = client_a.get(reverse("dashboard:catalogue-product-list")).content.decode()
-    response = client_a.post(reverse("dashboard:catalogue-product-bulk-action"),
-                             {"action": "make_public", "selected_product": [hidden.pk]})
+    response = client_a.post(
+        reverse("dashboard:catalogue-product-bulk-action"),
+        {"action": "make_public", "selected_product": [hidden.pk]},
+    )
 
     assert "Bulk Actions" not in page
     assert "Bulk Actions" in staff_client.get(reverse("dashboard:catalogue-product-list")).content.decode()

@@ -43,12 +43,15 @@ def test_xlsx_sku_formatted_with_leading_zeros_keeps_them(client_a, vendor_a):
     assert StockRecord.objects.filter(partner=vendor_a.partner, partner_sku="00042").exists()
 
 
-@pytest.mark.parametrize(("price", "stock", "message"), [
-    ("1e30", "1", "is not a price"),
-    ("99999999999", "1", "The price is too large."),
-    ("10", "²", "must be a whole number"),
-    ("10", str(10**19), "is more than 2147483647"),
-])
+@pytest.mark.parametrize(
+    ("price", "stock", "message"),
+    [
+        ("1e30", "1", "is not a price"),
+        ("99999999999", "1", "The price is too large."),
+        ("10", "²", "must be a whole number"),
+        ("10", str(10**19), "is more than 2147483647"),
+    ],
+)
 def test_hostile_numbers_are_row_errors_and_nothing_is_saved(client_a, price, stock, message):
     before = product_counts()
     content = (SEMI_HEADER + f"X-1;Kage;;Fødevare;Bagværk;{price};{stock}\n").encode()

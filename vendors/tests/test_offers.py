@@ -26,8 +26,13 @@ def no_page_cache(settings):
 
 def add_offer(vendor, product, *, sku, price, stock=20, status=StockRecord.OfferStatus.APPROVED):
     return StockRecord.objects.create(
-        product=product, partner=vendor.partner, partner_sku=sku, price=Decimal(price), price_currency="DKK",
-        num_in_stock=stock, offer_status=status,
+        product=product,
+        partner=vendor.partner,
+        partner_sku=sku,
+        price=Decimal(price),
+        price_currency="DKK",
+        num_in_stock=stock,
+        offer_status=status,
     )
 
 
@@ -201,11 +206,14 @@ def test_offer_of_an_existing_product_needs_staff_approval_before_it_can_be_boug
 
 def test_staff_reject_an_offer_with_a_reason_the_vendor_sees(client_a, staff_client, vendor_a, vendor_b):
     jam = make_product(vendor_b, title="Rabarbermarmelade", sku="B-RAB")
-    offer = services.offer_create(vendor=vendor_a, product=jam, partner_sku="A-RAB",
-                                  price_excl_tax=Decimal("36"), num_in_stock=5)
+    offer = services.offer_create(
+        vendor=vendor_a, product=jam, partner_sku="A-RAB", price_excl_tax=Decimal("36"), num_in_stock=5
+    )
 
-    staff_client.post(reverse("vendor_dashboard:offer-decision", kwargs={"pk": offer.pk}),
-                      {"action": "reject", "reason": "Ikke økologisk"})
+    staff_client.post(
+        reverse("vendor_dashboard:offer-decision", kwargs={"pk": offer.pk}),
+        {"action": "reject", "reason": "Ikke økologisk"},
+    )
 
     offer.refresh_from_db()
     assert offer.offer_status == StockRecord.OfferStatus.REJECTED

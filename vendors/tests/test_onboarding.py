@@ -21,15 +21,24 @@ Selector = get_class("partner.strategy", "Selector")
 
 def application(**overrides):
     data = {
-        "name": "Grøn Have", "legal_name": "Grøn Have ApS", "cvr": "31 24 56 72", "mission": "Jobs i haven",
-        "street": "Havevej 1", "postcode": "8000", "city": "Aarhus C", "first_name": "Ane",
-        "last_name": "Have", "email": "ane@have.example", "password": "a-Long-pass-123",
+        "name": "Grøn Have",
+        "legal_name": "Grøn Have ApS",
+        "cvr": "31 24 56 72",
+        "mission": "Jobs i haven",
+        "street": "Havevej 1",
+        "postcode": "8000",
+        "city": "Aarhus C",
+        "first_name": "Ane",
+        "last_name": "Have",
+        "email": "ane@have.example",
+        "password": "a-Long-pass-123",
     }
     return {**data, **overrides}
 
 
-def test_application_creates_user_and_applied_vendor_with_normalised_cvr(client, catalogue_base,
-                                                                        django_capture_on_commit_callbacks):
+def test_application_creates_user_and_applied_vendor_with_normalised_cvr(
+    client, catalogue_base, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("vendors:apply"), application())
 
@@ -83,14 +92,16 @@ def test_logged_in_user_applies_without_a_new_account(client, catalogue_base, dj
     assert VendorProfile.objects.get().applicant == user
 
 
-def test_staff_approval_links_user_grants_dashboard_and_emails(staff_client, catalogue_base,
-                                                                 django_capture_on_commit_callbacks):
+def test_staff_approval_links_user_grants_dashboard_and_emails(
+    staff_client, catalogue_base, django_capture_on_commit_callbacks
+):
     vendor = make_vendor("new", cvr=VALID_CVRS[3], status=VendorProfile.Status.APPLIED)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(reverse("vendor_dashboard:vendor-decision", kwargs={"pk": vendor.pk}),
-                          {"action": "approve"})
+        staff_client.post(
+            reverse("vendor_dashboard:vendor-decision", kwargs={"pk": vendor.pk}), {"action": "approve"}
+        )
 
     vendor.refresh_from_db()
     user = get_user_model().objects.get(pk=vendor.user.pk)
@@ -175,11 +186,17 @@ def _create_product_as_vendor(client, vendor, title):
     formset_class = get_class("dashboard.catalogue.formsets", "StockRecordFormSet")
     prefix = formset_class.get_default_prefix()
     data = product_form_data(Product(title=title), is_public="on", attr_allergens="Nødder")
-    data.update({
-        f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-0-partner": str(vendor.partner.pk), f"{prefix}-0-partner_sku": "NEW-9",
-        f"{prefix}-0-price_currency": "DKK", f"{prefix}-0-price": "80.00", f"{prefix}-0-num_in_stock": "7",
-    })
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-partner": str(vendor.partner.pk),
+            f"{prefix}-0-partner_sku": "NEW-9",
+            f"{prefix}-0-price_currency": "DKK",
+            f"{prefix}-0-price": "80.00",
+            f"{prefix}-0-num_in_stock": "7",
+        }
+    )
     url = reverse("dashboard:catalogue-product-create", kwargs={"product_class_slug": food.slug})
     return client.post(url, data)
 
@@ -223,10 +240,17 @@ def test_vendor_product_form_says_the_price_excludes_vat(client_a, vendor_a):
 
 
 def test_vendor_edits_own_profile_but_not_status_or_cvr(client_a, vendor_a):
-    response = client_a.post(reverse("vendor_dashboard:profile"), {
-        "mission": "Ny mission", "contact_email": "ny@a.example", "postcode": "8000",
-        "status": "approved", "cvr": "00000000", "commission_rate": "0",
-    })
+    response = client_a.post(
+        reverse("vendor_dashboard:profile"),
+        {
+            "mission": "Ny mission",
+            "contact_email": "ny@a.example",
+            "postcode": "8000",
+            "status": "approved",
+            "cvr": "00000000",
+            "commission_rate": "0",
+        },
+    )
 
     vendor_a.refresh_from_db()
     assert response.status_code == 302
@@ -236,9 +260,14 @@ def test_vendor_edits_own_profile_but_not_status_or_cvr(client_a, vendor_a):
 
 
 def test_profile_rejects_bad_postcode(client_a, vendor_a):
-    response = client_a.post(reverse("vendor_dashboard:profile"), {
-        "mission": "x", "contact_email": "ny@a.example", "postcode": "80",
-    })
+    response = client_a.post(
+        reverse("vendor_dashboard:profile"),
+        {
+            "mission": "x",
+            "contact_email": "ny@a.example",
+            "postcode": "80",
+        },
+    )
 
     assert "A Danish postcode has 4 digits." in response.content.decode()
     vendor_a.refresh_from_db()

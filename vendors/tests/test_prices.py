@@ -17,10 +17,19 @@ from vendors.tests.test_dashboard_isolation import product_form_data
 StockRecord = get_model("partner", "StockRecord")
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("49,95", "49.95"), ("1.249,00", "1249.00"), ("49,95 kr", "49.95"), ("49,95 kr.", "49.95"),
-    ("1249.00", "1249.00"), ("80", "80.00"), (" 1.000.000,5 ", "1000000.50"), ("DKK 12,00", "12.00"),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("49,95", "49.95"),
+        ("1.249,00", "1249.00"),
+        ("49,95 kr", "49.95"),
+        ("49,95 kr.", "49.95"),
+        ("1249.00", "1249.00"),
+        ("80", "80.00"),
+        (" 1.000.000,5 ", "1000000.50"),
+        ("DKK 12,00", "12.00"),
+    ],
+)
 def test_danish_price_notation_is_understood(typed, expected):
     assert danish_price_parse(typed) == Decimal(expected)
 
@@ -63,23 +72,38 @@ def _stock_post(client, product, vendor, *, price, currency="DKK", **fields):
     prefix = formset_class(product.product_class, vendor.user, instance=product).prefix
     data = product_form_data(product)
     category_link = product.productcategory_set.get()
-    data.update({"productcategory_set-INITIAL_FORMS": "1", "productcategory_set-0-id": str(category_link.pk),
-                 "productcategory_set-0-product": str(product.pk)})
-    data.update({
-        f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1", f"{prefix}-0-id": str(record.pk),
-        f"{prefix}-0-partner": str(vendor.partner.pk), f"{prefix}-0-partner_sku": record.partner_sku,
-        f"{prefix}-0-price_currency": currency, f"{prefix}-0-price": price, f"{prefix}-0-num_in_stock": "5",
-    })
+    data.update(
+        {
+            "productcategory_set-INITIAL_FORMS": "1",
+            "productcategory_set-0-id": str(category_link.pk),
+            "productcategory_set-0-product": str(product.pk),
+        }
+    )
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "1",
+            f"{prefix}-0-id": str(record.pk),
+            f"{prefix}-0-partner": str(vendor.partner.pk),
+            f"{prefix}-0-partner_sku": record.partner_sku,
+            f"{prefix}-0-price_currency": currency,
+            f"{prefix}-0-price": price,
+            f"{prefix}-0-num_in_stock": "5",
+        }
+    )
     data.update(fields)
     return client.post(reverse("dashboard:catalogue-product", kwargs={"pk": product.pk}), data)
 
 
-@pytest.mark.parametrize(("price", "currency", "message"), [
-    ("-6,25", "DKK", "more than 0 kr"),
-    ("0", "DKK", "more than 0 kr"),
-    ("10,00", "EUR", "EUR is not one of the available choices"),
-    ("1,249", "DKK", "can be read two ways"),
-])
+@pytest.mark.parametrize(
+    ("price", "currency", "message"),
+    [
+        ("-6,25", "DKK", "more than 0 kr"),
+        ("0", "DKK", "more than 0 kr"),
+        ("10,00", "EUR", "EUR is not one of the available choices"),
+        ("1,249", "DKK", "can be read two ways"),
+    ],
+)
 def test_vendor_stock_form_refuses_bad_price_or_currency_and_saves_nothing(
     client_a, vendor_a, price, currency, message
 ):
@@ -114,8 +138,9 @@ def test_stock_form_rerender_tells_what_the_typed_price_was_understood_as(client
     assert "Understood as 49,95 kr. excl. VAT (62,44 kr. incl. VAT in the shop)." in html
 
 
-@pytest.mark.parametrize(("field", "value"), [("price", Decimal("-6.25")), ("price", Decimal("0")),
-                                              ("price_currency", "EUR")])
+@pytest.mark.parametrize(
+    ("field", "value"), [("price", Decimal("-6.25")), ("price", Decimal("0")), ("price_currency", "EUR")]
+)
 def test_stock_record_model_refuses_non_positive_price_and_other_currency(vendor_a, field, value):
     product = make_product(vendor_a, title="Honning", sku="H-1", price="80.00")
     record = product.stockrecords.get()

@@ -68,8 +68,9 @@ def test_page_of_a_vendor_that_is_not_approved_is_not_found(client, catalogue_ba
     assert response.status_code == 404
 
 
-def test_vendor_page_query_count_does_not_grow_with_products(client, vendor_a, media_root, settings,
-                                                             django_assert_max_num_queries):
+def test_vendor_page_query_count_does_not_grow_with_products(
+    client, vendor_a, media_root, settings, django_assert_max_num_queries
+):
     settings.STOREFRONT_CACHE_SECONDS = 0  # measure the rendering, not the storefront page cache
     url = reverse("vendors:detail", kwargs={"slug": vendor_a.slug})
     add_products(vendor_a, 0, 2)

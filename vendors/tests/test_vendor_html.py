@@ -56,8 +56,19 @@ def test_csv_import_title_and_description_payloads_never_reach_the_product_page(
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_xlsx_import_payloads_never_reach_the_product_page(client, client_a, vendor_a, payload):
     workbook = openpyxl.Workbook()
-    workbook.active.append(["sku", "title", "description", "product_class", "category", "price_excl_vat",
-                            "stock", "allergens", "contents"])
+    workbook.active.append(
+        [
+            "sku",
+            "title",
+            "description",
+            "product_class",
+            "category",
+            "price_excl_vat",
+            "stock",
+            "allergens",
+            "contents",
+        ]
+    )
     workbook.active.append(
         ["X-1", f"Kage {payload}", payload, "Fødevare", "Bagværk", 10, 1, payload, payload]
     )
@@ -73,8 +84,14 @@ def test_xlsx_import_payloads_never_reach_the_product_page(client, client_a, ven
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_dashboard_product_form_payloads_never_reach_the_product_page(client, client_a, vendor_a, payload):
     product = make_product(vendor_a, title="Honning", sku="H-1")
-    response = _stock_post(client_a, product, vendor_a, price="80,00", title=f"Honning {payload}",
-                           description=f"<p>God</p>{payload}")
+    response = _stock_post(
+        client_a,
+        product,
+        vendor_a,
+        price="80,00",
+        title=f"Honning {payload}",
+        description=f"<p>God</p>{payload}",
+    )
     assert response.status_code == 302
 
     assert_page_carries_no_script(client, product)
@@ -93,11 +110,19 @@ def test_orm_save_and_the_admin_form_store_only_clean_html(admin_user, vendor_a)
     request = RequestFactory().get("/")
     request.user = get_model("auth", "User").objects.get(is_superuser=True)
     form_class = admin.site._registry[Product].get_form(request, product)
-    form = form_class(instance=product, data={
-        "title": "Honning <script>alert(1)</script>", "description": "<b onclick=alert(1)>Sød</b>",
-        "structure": "standalone", "product_class": product.product_class_id, "is_public": "on",
-        "is_discountable": "on", "slug": product.slug, "priority": "0",
-    })
+    form = form_class(
+        instance=product,
+        data={
+            "title": "Honning <script>alert(1)</script>",
+            "description": "<b onclick=alert(1)>Sød</b>",
+            "structure": "standalone",
+            "product_class": product.product_class_id,
+            "is_public": "on",
+            "is_discountable": "on",
+            "slug": product.slug,
+            "priority": "0",
+        },
+    )
     assert form.is_valid(), form.errors
     form.save()
     product.refresh_from_db()
@@ -143,8 +168,10 @@ def test_import_changing_a_public_products_description_sends_it_back_to_approval
 ):
     settings.VENDOR_PRODUCT_APPROVAL_REQUIRED = True
     product = make_product(vendor_a, title="Honning", sku="H-1", is_public=True)
-    content = ("sku;title;description;product_class;category;price_excl_vat;stock\n"
-               "H-1;Honning;Ny tekst;Fødevare;Spisekammer;80;20\n").encode()
+    content = (
+        "sku;title;description;product_class;category;price_excl_vat;stock\n"
+        "H-1;Honning;Ny tekst;Fødevare;Spisekammer;80;20\n"
+    ).encode()
 
     preview = upload(client_a, "p.csv", content)
     client_a.post(preview.url)
@@ -173,9 +200,17 @@ def test_product_image_over_the_limit_is_refused_with_a_message(client_a, vendor
     Image.effect_noise((200, 200), 100).convert("RGB").save(buffer, "PNG")
     assert buffer.tell() > 1024
     image = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
-    response = _stock_post(client_a, product, vendor_a, price="80,00", **{
-        "images-TOTAL_FORMS": "1", "images-0-original": image, "images-0-display_order": "0",
-    })
+    response = _stock_post(
+        client_a,
+        product,
+        vendor_a,
+        price="80,00",
+        **{
+            "images-TOTAL_FORMS": "1",
+            "images-0-original": image,
+            "images-0-display_order": "0",
+        },
+    )
 
     assert response.status_code == 200
     assert "MB is allowed" in response.content.decode()

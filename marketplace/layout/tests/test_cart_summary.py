@@ -99,8 +99,14 @@ def test_a_changed_quantity_shows_in_the_mini_basket_on_the_next_page(client, bu
 
     response = client.post(
         "/da/basket/",
-        {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
-         "form-0-id": line.pk, "form-0-quantity": 3},
+        {
+            "form-TOTAL_FORMS": 1,
+            "form-INITIAL_FORMS": 1,
+            "form-MIN_NUM_FORMS": 0,
+            "form-MAX_NUM_FORMS": 1000,
+            "form-0-id": line.pk,
+            "form-0-quantity": 3,
+        },
     )
     assert response.status_code == 302
 
@@ -119,8 +125,16 @@ def test_a_removed_line_leaves_the_mini_basket_on_the_next_page(client, buyer, r
 
     response = client.post(
         "/da/basket/",
-        {"form-TOTAL_FORMS": 2, "form-INITIAL_FORMS": 2, "form-MIN_NUM_FORMS": 0, "form-MAX_NUM_FORMS": 1000,
-         "form-0-id": first.pk, "form-0-quantity": 0, "form-1-id": second.pk, "form-1-quantity": 1},
+        {
+            "form-TOTAL_FORMS": 2,
+            "form-INITIAL_FORMS": 2,
+            "form-MIN_NUM_FORMS": 0,
+            "form-MAX_NUM_FORMS": 1000,
+            "form-0-id": first.pk,
+            "form-0-quantity": 0,
+            "form-1-id": second.pk,
+            "form-1-quantity": 1,
+        },
     )
     assert response.status_code == 302
 

@@ -157,16 +157,23 @@ def _first_listed_record():
 
 
 def _new_product(*, title: str, category=None):
-    vendor_record = StockRecord.objects.filter(
-        partner__vendor_profile__status="approved", product__is_public=True
-    ).order_by("pk").first()
+    vendor_record = (
+        StockRecord.objects.filter(partner__vendor_profile__status="approved", product__is_public=True)
+        .order_by("pk")
+        .first()
+    )
     product = Product.objects.create(
-        title=title, structure=Product.STANDALONE, product_class=vendor_record.product.product_class,
+        title=title,
+        structure=Product.STANDALONE,
+        product_class=vendor_record.product.product_class,
         is_public=True,
     )
     StockRecord.objects.create(
-        product=product, partner=vendor_record.partner, partner_sku=f"NEW-{product.pk}",
-        price=Decimal("40.00"), num_in_stock=10,
+        product=product,
+        partner=vendor_record.partner,
+        partner_sku=f"NEW-{product.pk}",
+        price=Decimal("40.00"),
+        num_in_stock=10,
     )
     if category is not None:
         product.categories.add(category)
@@ -261,7 +268,11 @@ def test_signed_in_product_page_from_the_cache_shows_a_price_stock_and_review_ch
     assert 'id="add_to_basket_form"' not in client.get(url).content.decode()  # nothing to add any more
 
     ProductReview.objects.create(
-        product=record.product, user=buyer, title="Rigtig god marmelade", body="Meget god.", score=5,
+        product=record.product,
+        user=buyer,
+        title="Rigtig god marmelade",
+        body="Meget god.",
+        score=5,
         status=ProductReview.APPROVED,
     )
     html = client.get(url).content.decode()

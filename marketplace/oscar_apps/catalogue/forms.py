@@ -30,10 +30,14 @@ class SearchForm(forms.Form):
     q = QueryField(
         required=False,
         label=_("Search"),
-        widget=forms.TextInput(attrs={
-            "type": "search", "placeholder": _("Search"), "class": "form-control",
-            "maxlength": QUERY_MAX_LENGTH,
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Search"),
+                "class": "form-control",
+                "maxlength": QUERY_MAX_LENGTH,
+            }
+        ),
     )
     vendor = forms.ChoiceField(label=_("Vendor"), choices=_vendor_choices, required=False)
     rsov = forms.BooleanField(label=_("Registered social enterprises (RSØV) only"), required=False)

@@ -25,12 +25,44 @@ Partner = get_model("partner", "Partner")
 StockRecord = get_model("partner", "StockRecord")
 
 WORDS = (
-    "økologisk", "hjemmelavet", "dansk", "håndlavet", "sommer", "vinter", "jule", "rød", "grøn",
-    "syrlig", "sød", "krydret", "røget", "mild", "kraftig", "lun", "frisk", "landlig",
+    "økologisk",
+    "hjemmelavet",
+    "dansk",
+    "håndlavet",
+    "sommer",
+    "vinter",
+    "jule",
+    "rød",
+    "grøn",
+    "syrlig",
+    "sød",
+    "krydret",
+    "røget",
+    "mild",
+    "kraftig",
+    "lun",
+    "frisk",
+    "landlig",
 )
 NOUNS = (
-    "marmelade", "kaffe", "te", "chokolade", "honning", "kiks", "lys", "viskestykke", "most",
-    "saft", "pesto", "chutney", "småkager", "uldhue", "mulepose", "krydderi", "knækbrød", "vanter",
+    "marmelade",
+    "kaffe",
+    "te",
+    "chokolade",
+    "honning",
+    "kiks",
+    "lys",
+    "viskestykke",
+    "most",
+    "saft",
+    "pesto",
+    "chutney",
+    "småkager",
+    "uldhue",
+    "mulepose",
+    "krydderi",
+    "knækbrød",
+    "vanter",
 )
 
 

@@ -47,8 +47,7 @@ def product_view_record(*, product_id: int) -> None:
     with _pending_lock:
         _pending[product_id] += 1
         due = (
-            sum(_pending.values()) >= PUSH_EVERY_VIEWS
-            or time.monotonic() - _last_push >= PUSH_EVERY_SECONDS
+            sum(_pending.values()) >= PUSH_EVERY_VIEWS or time.monotonic() - _last_push >= PUSH_EVERY_SECONDS
         )
     if due:
         product_views_push()

@@ -176,9 +176,11 @@ def product_search(*, queryset: QuerySet, query: str) -> QuerySet:
         return queryset
     if connection.vendor == "postgresql":
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        vendor_match = StockRecord.objects.filter(product=OuterRef("pk")).annotate(
-            name_vector=SearchVector("partner__name", config=SEARCH_CONFIG)
-        ).filter(name_vector=search_query)
+        vendor_match = (
+            StockRecord.objects.filter(product=OuterRef("pk"))
+            .annotate(name_vector=SearchVector("partner__name", config=SEARCH_CONFIG))
+            .filter(name_vector=search_query)
+        )
         matching_paths = list(
             Category.objects.annotate(name_vector=SearchVector("name", config=SEARCH_CONFIG))
             .filter(name_vector=search_query)

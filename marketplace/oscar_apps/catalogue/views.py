@@ -179,9 +179,12 @@ class ProductDetailView(PageCacheMixin, DetailView):
         ctx["alert_form"] = ProductAlertForm(user=self.request.user, product=product)
         ctx["has_active_alert"] = getattr(product, "user_has_active_alert", None)
         if ctx["has_active_alert"] is None:  # a staff preview of a product outside the storefront
-            ctx["has_active_alert"] = self.request.user.is_authenticated and ProductAlert.objects.filter(
-                product=product, user=self.request.user, status=ProductAlert.ACTIVE
-            ).exists()
+            ctx["has_active_alert"] = (
+                self.request.user.is_authenticated
+                and ProductAlert.objects.filter(
+                    product=product, user=self.request.user, status=ProductAlert.ACTIVE
+                ).exists()
+            )
         selectors.products_attach_purchase_info(products=[product], strategy=self.request.strategy)
         categories = list(product.categories.all())
         ctx["breadcrumb_categories"] = _ancestors_and_self(categories[0].path) if categories else []
@@ -201,10 +204,7 @@ class ProductDetailView(PageCacheMixin, DetailView):
         wanted = set(recommended_ids) | set(history_ids)
         found = {}
         if wanted:
-            found = {
-                p.pk: p
-                for p in selectors.product_queryset_for_listing().filter(pk__in=wanted)
-            }
+            found = {p.pk: p for p in selectors.product_queryset_for_listing().filter(pk__in=wanted)}
             selectors.products_attach_purchase_info(products=found.values(), strategy=self.request.strategy)
         return {
             "recommended_products": [found[pk] for pk in recommended_ids if pk in found],

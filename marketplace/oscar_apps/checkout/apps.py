@@ -16,16 +16,27 @@ class CheckoutConfig(apps.CheckoutConfig):
 
     def get_urls(self):
         urls = [url for url in super().get_urls() if url.name != "preview"]
-        urls += self.post_process_urls([
-            # "Pay" commits the stock allocation and the payment row before calling
-            # Stripe, so a late error can never roll back a session the buyer may pay.
-            path("preview/", transaction.non_atomic_requests(self.payment_details_view.as_view(preview=True)),
-                 name="preview"),
-            # Not atomic per request: each step locks and commits on its own, so a
-            # buyer's slow Stripe call never holds stock-record locks.
-            path("stripe/return/", transaction.non_atomic_requests(self.stripe_return_view.as_view()),
-                 name="stripe-return"),
-            path("stripe/cancel/", transaction.non_atomic_requests(self.stripe_cancel_view.as_view()),
-                 name="stripe-cancel"),
-        ])
+        urls += self.post_process_urls(
+            [
+                # "Pay" commits the stock allocation and the payment row before calling
+                # Stripe, so a late error can never roll back a session the buyer may pay.
+                path(
+                    "preview/",
+                    transaction.non_atomic_requests(self.payment_details_view.as_view(preview=True)),
+                    name="preview",
+                ),
+                # Not atomic per request: each step locks and commits on its own, so a
+                # buyer's slow Stripe call never holds stock-record locks.
+                path(
+                    "stripe/return/",
+                    transaction.non_atomic_requests(self.stripe_return_view.as_view()),
+                    name="stripe-return",
+                ),
+                path(
+                    "stripe/cancel/",
+                    transaction.non_atomic_requests(self.stripe_cancel_view.as_view()),
+                    name="stripe-cancel",
+                ),
+            ]
+        )
         return urls

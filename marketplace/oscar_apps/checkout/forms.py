@@ -27,7 +27,8 @@ class GatewayForm(oscar_forms.GatewayForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].widget = _PasswordInputWithoutRequired(
-            attrs=self.fields["password"].widget.attrs)
+            attrs=self.fields["password"].widget.attrs
+        )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
     def clean(self):

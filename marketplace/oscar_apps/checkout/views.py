@@ -45,10 +45,15 @@ def _confirming_page(request, *, order_number: str, error: Exception):
     basket; the webhook or the every-minute sweep places the order if the buyer leaves.
     """
     checkout_payment_unconfirmed(order_number=order_number, error=str(error))
-    response = render(request, "oscar/checkout/confirming.html", {
-        "order_number": order_number, "retry_url": request.get_full_path(),
-        "retry_seconds": CONFIRMING_RETRY_SECONDS,
-    })
+    response = render(
+        request,
+        "oscar/checkout/confirming.html",
+        {
+            "order_number": order_number,
+            "retry_url": request.get_full_path(),
+            "retry_seconds": CONFIRMING_RETRY_SECONDS,
+        },
+    )
     response["Retry-After"] = str(CONFIRMING_RETRY_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -78,7 +83,6 @@ def _refunded(request, payment) -> bool:
         return False
     messages.error(request, payment_refunded_text(payment))
     return True
-
 
 
 class IndexView(oscar_views.IndexView):
@@ -140,8 +144,19 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
             return self.render_preview(request, error=message, terms_error=message)
         return super().handle_place_order_submission(request)
 
-    def submit(self, user, basket, shipping_address, shipping_method, shipping_charge, billing_address,
-               order_total, payment_kwargs=None, order_kwargs=None, surcharges=None):
+    def submit(
+        self,
+        user,
+        basket,
+        shipping_address,
+        shipping_method,
+        shipping_charge,
+        billing_address,
+        order_total,
+        payment_kwargs=None,
+        order_kwargs=None,
+        surcharges=None,
+    ):
         order_kwargs = order_kwargs or {}
         order_number = str(self.generate_order_number(basket))
         self.checkout_session.set_order_number(order_number)
@@ -150,9 +165,14 @@ class PaymentDetailsView(oscar_views.PaymentDetailsView):
         cancel = self.request.build_absolute_uri(reverse("checkout:stripe-cancel"))
         try:
             start = checkout_payment_start(
-                basket=basket, user=user, guest_email=order_kwargs.get("guest_email") or "",
-                shipping_address=shipping_address, shipping_method=shipping_method,
-                shipping_charge=shipping_charge, total=order_total, order_number=order_number,
+                basket=basket,
+                user=user,
+                guest_email=order_kwargs.get("guest_email") or "",
+                shipping_address=shipping_address,
+                shipping_method=shipping_method,
+                shipping_charge=shipping_charge,
+                total=order_total,
+                order_number=order_number,
                 success_url=f"{success}?session_id={{CHECKOUT_SESSION_ID}}",
                 cancel_url=f"{cancel}?order={order_number}",
                 language=translation.get_language() or "da",
@@ -187,13 +207,15 @@ class StripeReturnView(oscar_views.OrderPlacementMixin, generic.View):
             if payment is not None and payment.status == CheckoutPayment.Status.OPEN:
                 # Not paid yet as far as Stripe knows (e.g. still processing): ask again shortly.
                 # The basket stays frozen for this payment, so the buyer is not sent to it.
-                return _confirming_page(request, order_number=order_number,
-                                        error=Exception("session not paid yet"))
+                return _confirming_page(
+                    request, order_number=order_number, error=Exception("session not paid yet")
+                )
             request.session.pop(PENDING_ORDER_KEY, None)
             _basket_restore(request, payment)
             if not _refunded(request, payment):
-                messages.warning(request, _("Your payment was not completed. Nothing was charged and your "
-                                            "basket is kept."))
+                messages.warning(
+                    request, _("Your payment was not completed. Nothing was charged and your basket is kept.")
+                )
             return redirect("basket:summary")
         self.checkout_session.flush()
         request.session.pop(PENDING_ORDER_KEY, None)

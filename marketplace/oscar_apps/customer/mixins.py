@@ -19,7 +19,10 @@ class RegisterUserMixin(oscar_mixins.RegisterUserMixin):
         email_verification_send(user)
         messages.info(
             self.request,
-            _("We have sent a link to %(email)s: open it to confirm the address and log in. "
-              "Until then you can check out as a guest.") % {"email": user.email},
+            _(
+                "We have sent a link to %(email)s: open it to confirm the address and log in. "
+                "Until then you can check out as a guest."
+            )
+            % {"email": user.email},
         )
         return user

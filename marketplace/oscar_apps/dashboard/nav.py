@@ -20,7 +20,7 @@ from oscar.views.decorators import check_permissions
 
 @lru_cache(maxsize=1)
 def _dashboard_view_names_to_config() -> dict[str, OscarDashboardConfig]:
-    """"namespace:url-name" → the dashboard app config that lists the page."""
+    """ "namespace:url-name" → the dashboard app config that lists the page."""
     configs: dict[str, OscarDashboardConfig] = {}
     for config in apps.get_app_configs():
         if not isinstance(config, OscarDashboardConfig):

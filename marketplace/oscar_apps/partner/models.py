@@ -39,7 +39,10 @@ class StockRecord(AbstractStockRecord):
     # record reserved nothing and the last units could be sold many times over.
     num_allocated = models.IntegerField(_("Number allocated"), default=0)
     offer_status = models.CharField(
-        _("offer status"), max_length=16, choices=OfferStatus.choices, default=OfferStatus.APPROVED,
+        _("offer status"),
+        max_length=16,
+        choices=OfferStatus.choices,
+        default=OfferStatus.APPROVED,
         db_index=True,
     )
     offer_rejection_reason = models.TextField(_("offer rejection reason"), blank=True)

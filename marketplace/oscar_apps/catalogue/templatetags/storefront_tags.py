@@ -27,7 +27,7 @@ def thumbnail_urls_forget() -> None:
 def storefront_thumbnail_url(source, size: str, **options) -> str:
     """Like Oscar's `oscar_thumbnail source size ...` (upscale=False unless given), returning the URL.
 
-        {% storefront_thumbnail_url image.original "176x176" crop="center" as thumb_url %}
+    {% storefront_thumbnail_url image.original "176x176" crop="center" as thumb_url %}
     """
     options.setdefault("upscale", False)
     key = (getattr(source, "name", "") or str(source), size, tuple(sorted(options.items())))
@@ -102,7 +102,7 @@ def storefront_fragment(parser, token):
 
 @register.filter
 def storefront_pks(objects) -> str:
-    """"1,5,9": the primary keys of a page of objects, for a fragment key.
+    """ "1,5,9": the primary keys of a page of objects, for a fragment key.
 
     A page from the listing cache (selectors.ProductsByPk) knows them without loading its products.
     """

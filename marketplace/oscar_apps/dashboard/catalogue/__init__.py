@@ -1,1 +1,1 @@
-default_app_config = 'marketplace.oscar_apps.dashboard.catalogue.apps.CatalogueDashboardConfig'
+default_app_config = "marketplace.oscar_apps.dashboard.catalogue.apps.CatalogueDashboardConfig"

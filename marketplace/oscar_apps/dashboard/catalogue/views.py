@@ -37,13 +37,16 @@ class ProductCreateUpdateView(oscar_views.ProductCreateUpdateView):
         if before is not None:
             images = formsets.get("image_formset")
             requeued = product_requeue_after_vendor_edit(
-                product=self.object, old_title=before["title"], old_description=before["description"],
+                product=self.object,
+                old_title=before["title"],
+                old_description=before["description"],
                 images_changed=bool(images is not None and images.has_changed()),
             )
             if requeued:
-                messages.info(self.request, _(
-                    "The product is hidden from the shop until staff have approved your changes."
-                ))
+                messages.info(
+                    self.request,
+                    _("The product is hidden from the shop until staff have approved your changes."),
+                )
         self._say_saved_prices(formsets.get("stockrecord_formset"))
         return response
 
@@ -55,7 +58,12 @@ class ProductCreateUpdateView(oscar_views.ProductCreateUpdateView):
             record = record_form.instance
             if record.pk and record.price is not None and "price" in record_form.changed_data:
                 incl = (record.price * (1 + settings.VAT_RATE)).quantize(record.price)
-                messages.info(self.request, _(
-                    "Price saved for %(sku)s: %(price)s kr. excl. VAT, %(incl)s kr. incl. VAT in the shop."
-                ) % {"sku": record.partner_sku or record.partner, "price": danish_amount_format(record.price),
-                     "incl": danish_amount_format(incl)})
+                messages.info(
+                    self.request,
+                    _("Price saved for %(sku)s: %(price)s kr. excl. VAT, %(incl)s kr. incl. VAT in the shop.")
+                    % {
+                        "sku": record.partner_sku or record.partner,
+                        "price": danish_amount_format(record.price),
+                        "incl": danish_amount_format(incl),
+                    },
+                )
