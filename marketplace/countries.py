@@ -14,6 +14,7 @@ def denmark() -> "Country":
             "iso_3166_1_numeric": "208",
             "printable_name": "Danmark",
             "name": "Kongeriget Danmark",
+            "display_order": 1,
             "is_shipping_country": True,
         },
     )

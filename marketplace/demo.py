@@ -18,6 +18,7 @@ from django.db import transaction
 from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
+from marketplace.countries import denmark
 from vendors.models import ALCOHOL_ATTRIBUTE_CODE, FOOD_CLASS, NONFOOD_CLASS
 
 Partner = get_model("partner", "Partner")
@@ -28,7 +29,6 @@ ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductImage = get_model("catalogue", "ProductImage")
 Category = get_model("catalogue", "Category")
 ProductCategory = get_model("catalogue", "ProductCategory")
-Country = get_model("address", "Country")
 
 DEMO_PASSWORD = "faelleskurv"
 
@@ -739,17 +739,7 @@ def _user(*, email: str, first_name: str, last_name: str, **extra):
 
 
 def seed_base() -> None:
-    Country.objects.get_or_create(
-        iso_3166_1_a2="DK",
-        defaults={
-            "iso_3166_1_a3": "DNK",
-            "iso_3166_1_numeric": "208",
-            "printable_name": "Danmark",
-            "name": "Kongeriget Danmark",
-            "display_order": 1,
-            "is_shipping_country": True,
-        },
-    )
+    denmark()
     food, _created = ProductClass.objects.get_or_create(
         name=FOOD_CLASS, defaults={"requires_shipping": True, "track_stock": True}
     )

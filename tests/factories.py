@@ -26,6 +26,7 @@ from oscar.core.loading import get_model
 from oscar.test import factories as oscar_factories
 
 from baskets.models import BasketDesign, BasketDesignItem, BasketType
+from marketplace.countries import denmark
 from vendors.models import FOOD_CLASS, NONFOOD_CLASS, VendorProfile
 
 Partner = get_model("partner", "Partner")
@@ -36,7 +37,6 @@ ProductAttribute = get_model("catalogue", "ProductAttribute")
 ProductCategory = get_model("catalogue", "ProductCategory")
 ProductImage = get_model("catalogue", "ProductImage")
 Category = get_model("catalogue", "Category")
-Country = get_model("address", "Country")
 
 PASSWORD = "Kurv-med-honning-42"
 PACKAGING_CLASS = "Emballage"
@@ -327,21 +327,6 @@ def municipality(
             min_quantity=quantity, defaults={"discount_percent": Decimal(percent)}
         )
     return Municipality(organisation=organisation, location=location, buyer=buyer, approver=approver)
-
-
-def denmark():
-    country, _created = Country.objects.get_or_create(
-        iso_3166_1_a2="DK",
-        defaults={
-            "iso_3166_1_a3": "DNK",
-            "iso_3166_1_numeric": "208",
-            "printable_name": "Danmark",
-            "name": "Kongeriget Danmark",
-            "display_order": 1,
-            "is_shipping_country": True,
-        },
-    )
-    return country
 
 
 # --- a small shop -----------------------------------------------------------------------------
