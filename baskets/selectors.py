@@ -370,6 +370,41 @@ def composer_products(
     return products.distinct().order_by("title")
 
 
+def composer_products_page(*, filters: dict, number, per_page: int, strategy):
+    """One page of `composer_products(**filters)`, priced, with the count; like `Paginator.get_page`.
+
+    The count and the page's product ids come from the storefront's listing cache
+    (bumped by any product, price, stock, vendor, category or basket type change); a
+    page whose rows are in the fragment cache then loads no product at all. A page
+    number that is not a number gives the first page, one past the end the last.
+    """
+    from django.core.paginator import EmptyPage
+
+    from marketplace.oscar_apps.catalogue.selectors import product_listing_page
+
+    packaging_ids = sorted(strategy.packaging_product_ids())
+    try:
+        number = max(int(number or 1), 1)
+    except (TypeError, ValueError):
+        number = 1
+
+    def page_of(page_number):
+        return product_listing_page(
+            queryset_factory=lambda: composer_products(**filters, packaging_ids=packaging_ids),
+            filters={"listing": "composer", "packaging": packaging_ids, **filters},
+            category=filters.get("category"),
+            number=page_number,
+            per_page=per_page,
+            strategy=strategy,
+            by_pk_factory=product_offer_queryset,
+        )
+
+    try:
+        return page_of(number)
+    except EmptyPage:
+        return page_of("last")
+
+
 def composer_vendors():
     return (
         Partner.objects.filter(vendor_profile__status=VendorProfile.Status.APPROVED)

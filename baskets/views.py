@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,10 +23,10 @@ from vendors.selectors import vendor_list_for_storefront
 
 from . import services
 from .forms import AddToCartForm, ChooseTypeForm, ComposerFilterForm, DetailsForm, ItemForm, RenameForm
-from .models import BasketDesign, BasketType
+from .models import BasketDesign
 from .selectors import (
     basket_types_available,
-    composer_products,
+    composer_products_page,
     design_summary,
     published_designs,
 )
@@ -194,19 +193,20 @@ def composer(request):
     design = _current_design(request)
     filter_form = ComposerFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    packaging_ids = BasketType.objects.values("packaging_product_id")
-    products = composer_products(
-        category=filters.get("category"),
-        vendor=filters.get("vendor") or "",
-        rsov_only=bool(filters.get("rsov")),
-        price_min=filters.get("price_min"),
-        price_max=filters.get("price_max"),
-        in_stock_only=bool(filters.get("in_stock")),
-        query=filters.get("q") or "",
-        packaging_ids=packaging_ids,
+    page = composer_products_page(
+        filters={
+            "category": filters.get("category"),
+            "vendor": filters.get("vendor") or "",
+            "rsov_only": bool(filters.get("rsov")),
+            "price_min": filters.get("price_min"),
+            "price_max": filters.get("price_max"),
+            "in_stock_only": bool(filters.get("in_stock")),
+            "query": filters.get("q") or "",
+        },
+        number=request.GET.get("page"),
+        per_page=PRODUCTS_PER_PAGE,
+        strategy=request.strategy,
     )
-    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
-    offers = [(product, request.strategy.fetch_for_product(product)) for product in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -217,7 +217,6 @@ def composer(request):
             "type_form": ChooseTypeForm(initial={"basket_type": design.basket_type if design else None}),
             "filter_form": filter_form,
             "page": page,
-            "offers": offers,
             "filter_query": query.urlencode(),
             "here": request.get_full_path(),
         },

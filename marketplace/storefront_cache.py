@@ -117,6 +117,18 @@ def storefront_version_bump() -> str:
     return version
 
 
+def storefront_version_bump_on_change(**kwargs) -> None:
+    """A `post_save`/`post_delete` receiver for a model that storefront pages show.
+
+    Bumps now, for the rest of this transaction's requests and for tests, and after
+    commit, so a page rendered from pre-commit data in between is not served either.
+    Neither raises while the cache is down: the bump stays pending and is applied when
+    the cache answers again.
+    """
+    storefront_version_bump()
+    transaction.on_commit(storefront_version_bump)
+
+
 def storefront_version_bump_pending() -> bool:
     return _bump_pending
 

@@ -6,15 +6,7 @@ from oscar.apps.order.signals import order_placed
 from oscar.core.loading import get_model
 
 from marketplace.storefront_cache import storefront_version_bump
-
-
-def _bump(**kwargs):
-    # Now, for the rest of this transaction's requests and for tests; and
-    # after commit, so a page rendered from pre-commit data in between is
-    # not served either. Neither raises while the cache is down: the bump
-    # stays pending and is applied when the cache answers again.
-    storefront_version_bump()
-    transaction.on_commit(storefront_version_bump)
+from marketplace.storefront_cache import storefront_version_bump_on_change as _bump
 
 
 def _bump_after_commit(**kwargs):

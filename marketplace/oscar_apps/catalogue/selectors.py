@@ -351,14 +351,15 @@ class ProductsByPk(Sequence):
     reads them, so it runs no product query at all.
     """
 
-    def __init__(self, *, pks: list[int], strategy):
+    def __init__(self, *, pks: list[int], strategy, queryset_factory: Callable[[], QuerySet] | None = None):
         self.pks = list(pks)
         self._strategy = strategy
+        self._queryset_factory = queryset_factory or product_queryset_for_listing
         self._products: list | None = None
 
     def _load(self) -> list:
         if self._products is None:
-            found = {p.pk: p for p in product_queryset_for_listing().filter(pk__in=self.pks)}
+            found = {p.pk: p for p in self._queryset_factory().filter(pk__in=self.pks)}
             products = [found[pk] for pk in self.pks if pk in found]
             products_attach_purchase_info(products=products, strategy=self._strategy)
             self._products = products
@@ -390,6 +391,7 @@ def product_listing_page(
     number: int | str,
     per_page: int,
     strategy,
+    by_pk_factory: Callable[[], QuerySet] | None = None,
 ) -> Page:
     """One page of a storefront listing: its products (priced by `strategy`) and the listing's count.
 
@@ -397,7 +399,9 @@ def product_listing_page(
     version, which a change to a product, price, stock record, image, vendor or
     category bumps: a repeated page then runs neither the COUNT nor the listing
     query, and its products (`ProductsByPk`) are loaded only if its grid is not in
-    the fragment cache either. `number` may be "last". Raises `InvalidPage`.
+    the fragment cache either; `by_pk_factory` gives the queryset they are then loaded
+    from (the catalogue's `product_queryset_for_listing` unless given). `filters` must
+    name everything the listing depends on. `number` may be "last". Raises `InvalidPage`.
     """
     name = _listing_cache_name(filters=filters, category=category, per_page=per_page, number=number)
     version = None
@@ -407,7 +411,8 @@ def product_listing_page(
             count, pks = stored
             paginator = _CountedPaginator(count=count, per_page=per_page)
             number = paginator.validate_number(paginator.num_pages if number == "last" else number)
-            return Page(ProductsByPk(pks=pks, strategy=strategy), number, paginator)
+            products = ProductsByPk(pks=pks, strategy=strategy, queryset_factory=by_pk_factory)
+            return Page(products, number, paginator)
     listing = Paginator(queryset_factory(), per_page)
     page = listing.page(listing.num_pages if number == "last" else number)
     page.object_list = list(page.object_list)
