@@ -277,3 +277,28 @@ def test_signed_in_product_page_from_the_cache_shows_a_price_stock_and_review_ch
     )
     html = client.get(url).content.decode()
     assert 'class="list-unstyled review-list"' in html and "Rigtig god marmelade" in html
+
+
+@pytest.mark.django_db
+def test_signed_in_product_page_shows_a_new_description_and_recommendation_on_the_next_page(
+    client, buyer, listing_cached
+):
+    from oscar.core.loading import get_model
+
+    ProductRecommendation = get_model("catalogue", "ProductRecommendation")
+    record = _first_listed_record()
+    product = record.product
+    url = product.get_absolute_url()
+    client.get(url)  # product, recommendations, gallery and description now cached
+    html = client.get(url).content.decode()
+    assert "Recommended items" not in html and "Anbefalede" not in html
+
+    product.description = "<p>Nu med <strong>solbær</strong> fra Fyn.</p><script>alert(1)</script>"
+    product.save()
+    html = client.get(url).content.decode()
+    assert "<strong>solbær</strong> fra Fyn." in html and "alert(1)" not in html  # sanitised, not stale
+
+    other = _new_product(title="Anbefalet honning")
+    assert "Anbefalet honning" not in client.get(url).content.decode()  # cached again, without it
+    ProductRecommendation.objects.create(primary=product, recommendation=other, ranking=1)
+    assert "Anbefalet honning" in client.get(url).content.decode()

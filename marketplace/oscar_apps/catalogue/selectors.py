@@ -25,6 +25,7 @@ ProductImage = get_model("catalogue", "ProductImage")
 Category = get_model("catalogue", "Category")
 ProductAttributeValue = get_model("catalogue", "ProductAttributeValue")
 Option = get_model("catalogue", "Option")
+ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 StockRecord = get_model("partner", "StockRecord")
 
 # The same expression as the GIN index of migration 0033: PostgreSQL uses the
@@ -126,15 +127,28 @@ def _product_user_facts(*, user) -> dict:
     return facts
 
 
+def _product_for_detail_load(*, pk: int):
+    """The product for the product page's cache, with the ids of its recommendations (best first)."""
+    product = product_queryset_for_detail().filter(pk=pk).first()
+    if product is not None:
+        product.recommended_ids = list(
+            ProductRecommendation.objects.filter(primary=product)
+            .order_by("-ranking", "pk")
+            .values_list("recommendation_id", flat=True)
+        )
+    return product
+
+
 def product_for_detail_page(*, pk: int, user):
     """The product page's product with what the page asks about it, or None if not in the storefront.
 
     The product with its offers, vendors, images, categories and attribute values is
     cached under the storefront version, which any change to them bumps; only the
-    reviews count and the user's own facts are read on every request (one query).
+    reviews count and the user's own facts are read on every request (one query). The ids of its
+    recommendations are cached with it (ProductRecommendation changes bump the version too).
     """
     product = storefront_cache.cached(
-        name=f"product-detail:{pk}", loader=lambda: product_queryset_for_detail().filter(pk=pk).first()
+        name=f"product-detail:{pk}", loader=lambda: _product_for_detail_load(pk=pk)
     )
     if product is None:
         return None

@@ -193,11 +193,14 @@ class ProductDetailView(PageCacheMixin, DetailView):
 
     def get_related_products(self, product) -> dict:
         """Recommended and recently viewed products, loaded together in one listing query."""
-        recommended_ids = list(
-            ProductRecommendation.objects.filter(primary=product)
-            .order_by("-ranking", "pk")
-            .values_list("recommendation_id", flat=True)[:RELATED_PRODUCTS_MAX]
-        )
+        recommended_ids = getattr(product, "recommended_ids", None)  # cached with the product
+        if recommended_ids is None:  # a staff preview of a product outside the storefront
+            recommended_ids = list(
+                ProductRecommendation.objects.filter(primary=product)
+                .order_by("-ranking", "pk")
+                .values_list("recommendation_id", flat=True)
+            )
+        recommended_ids = recommended_ids[:RELATED_PRODUCTS_MAX]
         history_ids = [
             pk for pk in reversed(CustomerHistoryManager.extract(self.request)) if pk != product.pk
         ][: settings.OSCAR_RECENTLY_VIEWED_PRODUCTS]
