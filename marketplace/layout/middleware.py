@@ -17,6 +17,7 @@ from .auth_backends import PERMISSIONS
 from .cart_summary import OFFERS_VERSION_KEY, OPEN_BASKET
 from .context_processors import NOTIFICATIONS
 from .user_cache import user_keys
+from .wishlists import WISHLISTS
 
 LineAttribute = get_model("basket", "LineAttribute")
 
@@ -70,7 +71,7 @@ def request_prefetch_keys(request) -> list[str]:
         return []
     return [
         *storefront_cache.request_keys(language=get_language()),
-        *user_keys(user_id=request.user.pk, kinds=(PERMISSIONS, NOTIFICATIONS, OPEN_BASKET)),
+        *user_keys(user_id=request.user.pk, kinds=(PERMISSIONS, NOTIFICATIONS, OPEN_BASKET, WISHLISTS)),
         OFFERS_VERSION_KEY,
         offers.KEY,
     ]

@@ -11,6 +11,7 @@ from .auth_backends import PERMISSIONS
 from .cart_summary import cart_offers_bump, cart_version_bump, open_basket_forget
 from .context_processors import NOTIFICATIONS
 from .user_cache import user_cache_clear
+from .wishlists import WISHLISTS
 
 User = get_user_model()
 Notification = get_model("communication", "Notification")
@@ -24,6 +25,8 @@ Range = get_model("offer", "Range")
 RangeProduct = get_model("offer", "RangeProduct")
 Condition = get_model("offer", "Condition")
 Benefit = get_model("offer", "Benefit")
+WishList = get_model("wishlists", "WishList")
+WishListLine = get_model("wishlists", "Line")
 
 
 @receiver(m2m_changed, sender=User.user_permissions.through)
@@ -145,3 +148,16 @@ def basket_vouchers_changed(sender, instance, action, reverse, pk_set, **kwargs)
         cart_version_bump(basket_ids=pk_set)
     else:
         cart_version_bump(basket_ids=Basket.objects.filter(vouchers=instance).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=WishList)
+@receiver(post_delete, sender=WishList)
+def wishlist_changed(sender, instance, **kwargs):
+    user_cache_clear(kind=WISHLISTS, user_ids=[instance.owner_id])
+
+
+@receiver(post_save, sender=WishListLine)
+@receiver(post_delete, sender=WishListLine)
+def wishlist_line_changed(sender, instance, **kwargs):
+    owner_id = WishList.objects.filter(pk=instance.wishlist_id).values_list("owner_id", flat=True).first()
+    user_cache_clear(kind=WISHLISTS, user_ids=[owner_id])

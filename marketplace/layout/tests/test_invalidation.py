@@ -302,3 +302,45 @@ def test_signed_in_product_page_shows_a_new_description_and_recommendation_on_th
     assert "Anbefalet honning" not in client.get(url).content.decode()  # cached again, without it
     ProductRecommendation.objects.create(primary=product, recommendation=other, ranking=1)
     assert "Anbefalet honning" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_wish_list_menu_on_a_product_page_follows_the_buyers_own_lists_on_the_next_page(
+    client, buyer, listing_cached
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from oscar.core.loading import get_model
+
+    from marketplace.layout.user_cache import user_cache_clear
+    from marketplace.layout.wishlists import WISHLISTS
+
+    WishList = get_model("wishlists", "WishList")
+    # A test database starts its ids afresh; an earlier run's entry for this user id may be in Redis.
+    user_cache_clear(kind=WISHLISTS, user_ids=[buyer.pk])
+    product = _first_listed_record().product
+    url = product.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert 'id="add_to_wishlist_form"' in html and "Product is in" not in html  # no list yet
+
+    client.post(f"/da/accounts/wishlists/add/{product.pk}/")  # Oscar makes the first list
+    wishlist = WishList.objects.get(owner=buyer)
+    html = client.get(url).content.decode()
+    assert f"/da/accounts/wishlists/{wishlist.key}/" in html  # "Product is in '…'" with a link
+    assert f"/da/accounts/wishlists/{wishlist.key}/products/{product.pk}/delete/" in html
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert not [q for q in ctx.captured_queries if "wishlists_" in q["sql"]]  # from the per-user cache
+
+    wishlist.name = "Julegaver til mormor"
+    wishlist.save()
+    assert "Julegaver til mormor" in client.get(url).content.decode()
+    assert (
+        f"/en/accounts/wishlists/{wishlist.key}/"
+        in client.get(url.replace("/da/", "/en/", 1)).content.decode()
+    )
+
+    wishlist.lines.all().delete()
+    html = client.get(url).content.decode()
+    assert f"/products/{product.pk}/delete/" not in html

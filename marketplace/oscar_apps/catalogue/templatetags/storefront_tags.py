@@ -114,14 +114,7 @@ def storefront_pks(objects) -> str:
 
 @register.simple_tag
 def storefront_wishlists(user, product) -> dict:
-    """The user's wish lists and those holding `product`, from one query (Oscar's tags take two)."""
-    from django.db.models import Exists, OuterRef
-    from oscar.core.loading import get_model
+    """The user's wish lists and those holding `product`, cached per user (Oscar's tags take two queries)."""
+    from marketplace.layout.wishlists import user_wishlists
 
-    WishListLine = get_model("wishlists", "Line")
-    wishlists = list(
-        user.wishlists.annotate(
-            has_product=Exists(WishListLine.objects.filter(wishlist=OuterRef("pk"), product=product))
-        )
-    )
-    return {"all": wishlists, "containing": [w for w in wishlists if w.has_product]}
+    return user_wishlists(user=user, product=product)
