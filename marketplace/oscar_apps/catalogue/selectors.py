@@ -127,15 +127,20 @@ def _product_user_facts(*, user) -> dict:
     return facts
 
 
+def product_recommended_ids(*, product) -> list[int]:
+    """The ids of the products recommended with `product`, best first."""
+    return list(
+        ProductRecommendation.objects.filter(primary=product)
+        .order_by("-ranking", "pk")
+        .values_list("recommendation_id", flat=True)
+    )
+
+
 def _product_for_detail_load(*, pk: int):
     """The product for the product page's cache, with the ids of its recommendations (best first)."""
     product = product_queryset_for_detail().filter(pk=pk).first()
     if product is not None:
-        product.recommended_ids = list(
-            ProductRecommendation.objects.filter(primary=product)
-            .order_by("-ranking", "pk")
-            .values_list("recommendation_id", flat=True)
-        )
+        product.recommended_ids = product_recommended_ids(product=product)
     return product
 
 

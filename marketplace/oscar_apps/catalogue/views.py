@@ -25,7 +25,6 @@ from marketplace.storefront_cache import PageCacheMixin
 
 Product = get_model("catalogue", "Product")
 Category = get_model("catalogue", "Category")
-ProductRecommendation = get_model("catalogue", "ProductRecommendation")
 ProductAlert = get_model("customer", "ProductAlert")
 ProductAlertForm = get_class("customer.forms", "ProductAlertForm")
 BasketAddView = get_class("basket.views", "BasketAddView")
@@ -195,11 +194,7 @@ class ProductDetailView(PageCacheMixin, DetailView):
         """Recommended and recently viewed products, loaded together in one listing query."""
         recommended_ids = getattr(product, "recommended_ids", None)  # cached with the product
         if recommended_ids is None:  # a staff preview of a product outside the storefront
-            recommended_ids = list(
-                ProductRecommendation.objects.filter(primary=product)
-                .order_by("-ranking", "pk")
-                .values_list("recommendation_id", flat=True)
-            )
+            recommended_ids = selectors.product_recommended_ids(product=product)
         recommended_ids = recommended_ids[:RELATED_PRODUCTS_MAX]
         history_ids = [
             pk for pk in reversed(CustomerHistoryManager.extract(self.request)) if pk != product.pk
