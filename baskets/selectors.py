@@ -378,15 +378,11 @@ def composer_products_page(*, filters: dict, number, per_page: int, strategy):
     page whose rows are in the fragment cache then loads no product at all. A page
     number that is not a number gives the first page, one past the end the last.
     """
-    from django.core.paginator import EmptyPage
+    from django.core.paginator import EmptyPage, PageNotAnInteger
 
     from marketplace.oscar_apps.catalogue.selectors import product_listing_page
 
     packaging_ids = sorted(strategy.packaging_product_ids())
-    try:
-        number = max(int(number or 1), 1)
-    except (TypeError, ValueError):
-        number = 1
 
     def page_of(page_number):
         return product_listing_page(
@@ -399,8 +395,11 @@ def composer_products_page(*, filters: dict, number, per_page: int, strategy):
             by_pk_factory=product_offer_queryset,
         )
 
+    # Django's own page-number checks, answered as `Paginator.get_page` answers them.
     try:
-        return page_of(number)
+        return page_of(number or 1)
+    except PageNotAnInteger:
+        return page_of(1)
     except EmptyPage:
         return page_of("last")
 
